@@ -38,6 +38,10 @@ internal sealed class Orchestrator : IAsyncDisposable
         var taken = new HashSet<int>();
         foreach (var resource in _model.Resources.OfType<ProcessResource>())
         {
+            if (_model.Configuration[$"AppHost:Ports:{resource.Name}"] is { Length: > 0 } configuredPort)
+            {
+                resource.Port = int.Parse(configuredPort, CultureInfo.InvariantCulture);
+            }
             var instances = new List<ResourceInstance>();
             for (var replica = 0; replica < resource.Replicas; replica++)
             {

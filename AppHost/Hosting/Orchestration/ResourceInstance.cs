@@ -19,6 +19,7 @@ internal sealed class ResourceInstance(
     private readonly object _gate = new();
     private readonly CancellationTokenSource _stopping = new();
     private Process? _process;
+    private Task _exited = Task.CompletedTask;
     private ResourceSnapshot _snapshot = new(
         resource.Name, InstanceNameOf(resource, replica), replica, resource.Kind, ResourceState.NotStarted, HealthStatus.Unknown,
         null, [UrlOf(resource, port)], null, null, 0, null);
@@ -75,9 +76,18 @@ internal sealed class ResourceInstance(
                 return;
             }
 
+            // Exit is tracked by the Exited event: WaitForExitAsync would also wait for EOF on the output pipes,
+            // which a leftover grandchild can hold open forever.
+            var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            process.Exited += (_, _) => exited.TrySetResult();
+            if (process.HasExited)
+            {
+                exited.TrySetResult();
+            }
             lock (_gate)
             {
                 _process = process;
+                _exited = exited.Task;
             }
             process.OutputDataReceived += (_, e) => { if (e.Data is not null) { logs.Write(InstanceName, e.Data, false, time); } };
             process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { logs.Write(InstanceName, e.Data, true, time); } };
@@ -89,7 +99,8 @@ internal sealed class ResourceInstance(
             var health = MonitorHealthAsync(probeFactory(), healthStop.Token);
             try
             {
-                await process.WaitForExitAsync(CancellationToken.None);
+                await exited.Task;
+                await DrainOutputAsync(process);
             }
             finally
             {
@@ -128,6 +139,19 @@ internal sealed class ResourceInstance(
         }
     }
 
+    /// <summary>Lets the last lines reach the log (they are the crash report), without waiting on pipes a grandchild may hold.</summary>
+    private static async Task DrainOutputAsync(Process process)
+    {
+        using var drained = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await process.WaitForExitAsync(drained.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     private async Task MonitorHealthAsync(IHealthProbe probe, CancellationToken cancellationToken)
     {
         try
@@ -151,9 +175,11 @@ internal sealed class ResourceInstance(
     {
         await _stopping.CancelAsync();
         Process? process;
+        Task exited;
         lock (_gate)
         {
             process = _process;
+            exited = _exited;
         }
         if (process is null || process.HasExited)
         {
@@ -165,17 +191,22 @@ internal sealed class ResourceInstance(
         }
 
         Publish(s => s with { State = ResourceState.Stopping });
-        PosixSignals.TryTerminate(process.Id);
-        using var grace = new CancellationTokenSource(timeout);
+        PosixSignals.TryTerminateGroup(process.Id);
         try
         {
-            await process.WaitForExitAsync(grace.Token);
+            await exited.WaitAsync(timeout);
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException)
         {
             logs.Write(InstanceName, $"did not stop within {timeout.TotalSeconds:0} s; killing it", true, time);
+            PosixSignals.TryKillGroup(process.Id);
             process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
+            await exited.WaitAsync(TimeSpan.FromSeconds(2));
+        }
+        finally
+        {
+            // Anything left in the group (a grandchild) goes with its leader.
+            PosixSignals.TryKillGroup(process.Id);
         }
     }
 }
