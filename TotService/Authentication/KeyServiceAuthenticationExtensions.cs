@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using TotService.Configuration;
+
+namespace TotService.Authentication;
+
+public static class KeyServiceAuthenticationExtensions
+{
+    /// <summary>The only token type KeyService issues (RFC 9068).</summary>
+    public const string AccessTokenType = "at+jwt";
+
+    /// <summary>
+    /// Standard JwtBearer validating KeyService access tokens per DESIGN.md section 5: RS256 only, typ at+jwt,
+    /// issuer, audience, lifetime with bounded skew, keys from <see cref="KeyServiceSigningKeys"/>.
+    /// Header parameters jku, x5u and jwk are never followed: keys come only from the configured JWKS.
+    /// </summary>
+    public static IHostApplicationBuilder AddKeyServiceAuthentication(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        // The JWKS client gets service discovery and resilience from ServiceDefaults' HttpClient defaults.
+        services.AddHttpClient(KeyServiceSigningKeys.HttpClientName, client =>
+        {
+            client.MaxResponseContentBufferSize = 1024 * 1024;
+            client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
+        });
+        services.AddSingleton<KeyServiceSigningKeys>();
+        services.AddSingleton<BearerChallenge>();
+        services.AddScoped<TokenValidationEvents>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<TotServiceOptions>, KeyServiceSigningKeys>((jwt, totOptions, signingKeys) =>
+            {
+                var settings = totOptions.Value;
+                jwt.ConfigurationManager = signingKeys;
+                jwt.RefreshOnIssuerKeyNotFound = true;
+                jwt.MapInboundClaims = false;
+                jwt.SaveToken = false;
+                jwt.IncludeErrorDetails = false;
+                jwt.EventsType = typeof(TokenValidationEvents);
+                jwt.TokenHandlers.Clear();
+                jwt.TokenHandlers.Add(new JsonWebTokenHandler
+                {
+                    MapInboundClaims = false,
+                    MaximumTokenSizeInBytes = settings.MaxTokenBytes,
+                });
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = settings.Issuer,
+                    ValidAudience = settings.Audience,
+                    ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+                    ValidTypes = [AccessTokenType],
+                    ClockSkew = settings.ClockSkew,
+                    RequireExpirationTime = true,
+                    RequireSignedTokens = true,
+                    ValidateIssuer = true,
+                    ValidateAudience = true,
+                    ValidateLifetime = true,
+                    ValidateIssuerSigningKey = true,
+                    NameClaimType = TotClaims.Subject,
+                    RoleClaimType = TotClaims.Scope,
+                };
+            });
+        return builder;
+    }
+}
