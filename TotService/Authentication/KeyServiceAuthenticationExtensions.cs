@@ -61,6 +61,8 @@ public static class KeyServiceAuthenticationExtensions
                     ValidateAudience = true,
                     ValidateLifetime = true,
                     ValidateIssuerSigningKey = true,
+                    // KeyService always sends a kid; a token must name a published key, not be tried against all.
+                    TryAllIssuerSigningKeys = false,
                     NameClaimType = TotClaims.Subject,
                     RoleClaimType = TotClaims.Scope,
                 };
