@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -26,6 +27,15 @@ public static class KeyServiceAuthenticationExtensions
         {
             client.MaxResponseContentBufferSize = 1024 * 1024;
             client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
+        });
+        // The standard resilience handler (named "{client}-standard") would retry for up to 30 s; the key cache
+        // already retries on its own cadence, and a stuck fetch would hold back the next one after an outage.
+        services.Configure<HttpStandardResilienceOptions>(KeyServiceSigningKeys.HttpClientName + "-standard", resilience =>
+        {
+            resilience.Retry.MaxRetryAttempts = 1;
+            resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
+            resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5);
+            resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(10);
         });
         services.AddSingleton<KeyServiceSigningKeys>();
         services.AddSingleton<BearerChallenge>();
