@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -22,21 +21,24 @@ public static class KeyServiceAuthenticationExtensions
     {
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
-        // The JWKS client gets service discovery and resilience from ServiceDefaults' HttpClient defaults.
+        // The JWKS client gets service discovery from ServiceDefaults' HttpClient defaults. Their standard
+        // resilience handler would retry for up to 30 s; the key cache already retries on its own cadence, and a
+        // stuck fetch would hold back the next one after an outage, so this client gets a short-retry variant.
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental, and the documented way to replace the defaults' handler.
         services.AddHttpClient(KeyServiceSigningKeys.HttpClientName, client =>
-        {
-            client.MaxResponseContentBufferSize = 1024 * 1024;
-            client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
-        });
-        // The standard resilience handler (named "{client}-standard") would retry for up to 30 s; the key cache
-        // already retries on its own cadence, and a stuck fetch would hold back the next one after an outage.
-        services.Configure<HttpStandardResilienceOptions>(KeyServiceSigningKeys.HttpClientName + "-standard", resilience =>
-        {
-            resilience.Retry.MaxRetryAttempts = 1;
-            resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
-            resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5);
-            resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(10);
-        });
+            {
+                client.MaxResponseContentBufferSize = 1024 * 1024;
+                client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
+            })
+            .RemoveAllResilienceHandlers()
+            .AddStandardResilienceHandler(resilience =>
+            {
+                resilience.Retry.MaxRetryAttempts = 1;
+                resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(4);
+                resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(9);
+            });
+#pragma warning restore EXTEXP0001
         services.AddSingleton<KeyServiceSigningKeys>();
         services.AddSingleton<BearerChallenge>();
         services.AddScoped<TokenValidationEvents>();
