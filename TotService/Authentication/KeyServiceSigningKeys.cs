@@ -74,7 +74,8 @@ public sealed partial class KeyServiceSigningKeys(
     /// <summary>Fetches the JWKS for an unknown kid, unless one was fetched within the refresh interval.</summary>
     public async Task RefreshForUnknownKeyAsync(CancellationToken cancel)
     {
-        if (TryStartRefresh("unknown_kid", rateLimited: true) is { } refresh)
+        var reason = Volatile.Read(ref _current) is null ? "initial" : "unknown_kid";
+        if (TryStartRefresh(reason, rateLimited: true) is { } refresh)
         {
             await WaitBoundedAsync(refresh, cancel);
         }
