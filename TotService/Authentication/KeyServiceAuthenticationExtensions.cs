@@ -40,6 +40,9 @@ public static class KeyServiceAuthenticationExtensions
             });
 #pragma warning restore EXTEXP0001
         services.AddSingleton<KeyServiceSigningKeys>();
+        services.AddSingleton<SigningKeysWarmUp>();
+        services.AddHostedService(provider => provider.GetRequiredService<SigningKeysWarmUp>());
+        services.AddHealthChecks().AddCheck<SigningKeysWarmUp>(SigningKeysWarmUp.HealthCheckName, tags: ["ready"]);
         services.AddSingleton<BearerChallenge>();
         services.AddScoped<TokenValidationEvents>();
 

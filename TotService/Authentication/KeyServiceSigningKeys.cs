@@ -67,6 +67,18 @@ public sealed partial class KeyServiceSigningKeys(
         return current;
     }
 
+    /// <summary>Whether any signing key has been loaded (readiness).</summary>
+    public bool HasKeys => Volatile.Read(ref _current) is not null;
+
+    /// <summary>Start-up load: not bound by the refresh interval, since nothing is cached to protect yet.</summary>
+    public async Task LoadInitialKeysAsync(CancellationToken cancel)
+    {
+        if (!HasKeys && TryStartRefresh("initial", rateLimited: false) is { } refresh)
+        {
+            await refresh.WaitAsync(cancel);
+        }
+    }
+
     /// <summary>Whether the cached keys contain <paramref name="keyId"/>.</summary>
     public bool HasKey(string keyId) =>
         Volatile.Read(ref _current)?.SigningKeys.Any(key => string.Equals(key.KeyId, keyId, StringComparison.Ordinal)) == true;

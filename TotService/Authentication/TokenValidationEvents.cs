@@ -56,6 +56,9 @@ public sealed class TokenValidationEvents(
     public override Task AuthenticationFailed(AuthenticationFailedContext context)
     {
         metrics.TokenValidated(TokenFailureClassifier.Classify(context.Exception));
+        // JwtBearer rethrows exceptions that are not token-validation failures (e.g. no signing keys loaded
+        // yet) unless the event decides: answer 401 rather than 500.
+        context.Fail(context.Exception);
         return Task.CompletedTask;
     }
 
