@@ -6,7 +6,6 @@ namespace TotService.Mcp;
 public static class JsonRpcErrors
 {
     public const int ParseError = -32700;
-    public const int InvalidRequest = -32600;
 
     /// <summary>Server-defined code (JSON-RPC reserves -32000..-32099): the HTTP layer refused the request.</summary>
     public const int Refused = -32001;
