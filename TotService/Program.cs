@@ -1,13 +1,13 @@
+using TotService;
+
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults();
-if (builder.Configuration.GetConnectionString("redis") is not null)
-{
-    builder.AddRedisClient("redis");
-}
+// Service defaults, options, KeyService token validation, transport hardening, MCP server: see AddTotService.
+builder.AddTotService();
 
 var app = builder.Build();
 
-app.MapDefaultEndpoints();
+// Error handling, Host/Origin guard, auth, rate limiting, scope guard; then health, RFC 9728 metadata and /mcp.
+app.MapTotService();
 
 app.Run();

@@ -1,0 +1,9 @@
+namespace TotService.Authentication;
+
+/// <summary>Claim names as they appear in KeyService tokens (inbound claim mapping is off).</summary>
+public static class TotClaims
+{
+    public const string Subject = "sub";
+    public const string ClientId = "client_id";
+    public const string Scope = "scope";
+}

@@ -1,0 +1,47 @@
+using TotService.Authentication;
+using TotService.Authorization;
+using TotService.Configuration;
+using TotService.Diagnostics;
+using TotService.Hardening;
+using TotService.Mcp;
+
+namespace TotService;
+
+/// <summary>
+/// The service's table of contents, shared by <c>Program.cs</c> and the in-process tests so both run the
+/// same wiring. Middleware order matters and is spelled out in <see cref="MapTotService"/>.
+/// </summary>
+public static class TotServiceComposition
+{
+    public static WebApplicationBuilder AddTotService(this WebApplicationBuilder builder)
+    {
+        builder.AddServiceDefaults();
+        if (builder.Configuration.GetConnectionString("redis") is not null)
+        {
+            builder.AddRedisClient("redis");
+        }
+        builder.AddTotServiceOptions();
+        builder.Services.AddSingleton<TotServiceMetrics>();
+        builder.AddKeyServiceAuthentication();
+        builder.Services.AddAuthorization();
+        builder.AddTransportHardening();
+        builder.AddTotMcpServer();
+        return builder;
+    }
+
+    public static WebApplication MapTotService(this WebApplication app)
+    {
+        app.UseSafeErrorResponses();            // ProblemDetails, never exception details
+        app.UseTransportGuard();                // Host, Origin, body cap, MCP request metrics
+        app.UseRouting();
+        app.UseAuthentication();                // KeyService tokens (401 with resource_metadata)
+        app.UseAuthorization();
+        app.UseRateLimiter();                   // per sub, after authentication
+        app.UseMiddleware<McpScopeGuardMiddleware>(); // parse errors, 403 insufficient_scope
+
+        app.MapDefaultEndpoints();
+        app.MapProtectedResourceMetadataApi();
+        app.MapTotMcpApi();
+        return app;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using TotService.Tests.Infrastructure;
+
+namespace TotService.Tests.Authentication;
+
+/// <summary>JWKS caching against the fake KeyService: refresh limits, rotation, and outages.</summary>
+public sealed class SigningKeyRefreshTests : IAsyncLifetime
+{
+    private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
+
+    private readonly TestSigningKey _key = new();
+    private FakeAuthorizationServer _authorizationServer = null!;
+    private TotServiceTestHost _host = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _authorizationServer = await FakeAuthorizationServer.StartAsync(TestSettings.Issuer, _key);
+        _host = await TotServiceTestHost.StartAsync(_authorizationServer, new Dictionary<string, string?>
+        {
+            ["TotService:JwksRefreshInterval"] = RefreshInterval.ToString(),
+            ["TotService:RateLimit:TokenLimit"] = "100000",
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _authorizationServer.DisposeAsync();
+        _key.Dispose();
+    }
+
+    [Fact]
+    public async Task Flood_of_random_kids_fetches_jwks_at_most_once_per_refresh_interval()
+    {
+        Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(Tokens.Valid(_key)));
+        Assert.Equal(1, _authorizationServer.JwksRequests);
+        await Task.Delay(RefreshInterval + TimeSpan.FromMilliseconds(200), TestContext.Current.CancellationToken);
+
+        var statuses = new HttpStatusCode[1000];
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForAsync(0, statuses.Length, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+        {
+            var forged = Tokens.Create(_key.WithKeyId("forged-" + Guid.NewGuid().ToString("N")));
+            statuses[i] = await InitializeStatusAsync(forged);
+        });
+        var elapsed = clock.Elapsed;
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.Unauthorized, status));
+        var forcedFetches = _authorizationServer.JwksRequests - 1;
+        var allowed = 1 + (int)(elapsed / RefreshInterval);
+        Assert.InRange(forcedFetches, 1, allowed);
+        TestContext.Current.SendDiagnosticMessage(
+            $"1000 forged kids in {elapsed.TotalMilliseconds:F0} ms caused {forcedFetches} JWKS fetches (limit {allowed}).");
+    }
+
+    [Fact]
+    public async Task Rotated_key_is_accepted_without_restart_and_the_retired_key_keeps_working()
+    {
+        var oldToken = Tokens.Valid(_key);
+        Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(oldToken));
+
+        using var newKey = new TestSigningKey();
+        _authorizationServer.Publish(newKey); // KeyService publishes the new key; the old one stays as retired
+        await Task.Delay(RefreshInterval + TimeSpan.FromMilliseconds(200), TestContext.Current.CancellationToken);
+
+        // First request with the new kid already succeeds: the forced refresh is awaited, not fire-and-forget.
+        Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(Tokens.Valid(newKey)));
+        Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(oldToken));
+        Assert.Equal(2, _authorizationServer.JwksRequests);
+    }
+
+    [Fact]
+    public async Task Cached_keys_keep_working_while_keyservice_is_down_and_new_keys_are_picked_up_after_restart()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(Tokens.Valid(_key)));
+
+        await _authorizationServer.StopAsync();
+        using var newKey = new TestSigningKey();
+        await Task.Delay(RefreshInterval + TimeSpan.FromMilliseconds(200), cancel);
+
+        // An unknown kid makes TotService try KeyService, which is down: the cached key must survive that.
+        Assert.Equal(HttpStatusCode.Unauthorized, await InitializeStatusAsync(Tokens.Valid(newKey)));
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(Tokens.Valid(_key)));
+        }
+
+        _authorizationServer.Publish(newKey);
+        await _authorizationServer.RestartAsync();
+
+        var deadline = Stopwatch.StartNew();
+        var status = HttpStatusCode.Unauthorized;
+        while (status != HttpStatusCode.OK && deadline.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(RefreshInterval / 2, cancel);
+            status = await InitializeStatusAsync(Tokens.Valid(newKey));
+        }
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(Tokens.Valid(_key)));
+        TestContext.Current.SendDiagnosticMessage($"New key accepted {deadline.Elapsed.TotalMilliseconds:F0} ms after KeyService restarted.");
+    }
+
+    /// <summary>An initialize request: the cheapest authenticated MCP call that needs no session.</summary>
+    private async Task<HttpStatusCode> InitializeStatusAsync(string token)
+    {
+        using var response = await RawMcpSession.SendAsync(_host.Http, sessionId: null, token, """
+            {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"tests","version":"1.0"}}}
+            """);
+        return response.StatusCode;
+    }
+}

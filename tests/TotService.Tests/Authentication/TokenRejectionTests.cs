@@ -1,0 +1,162 @@
+using System.Net;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using TotService.Tests.Infrastructure;
+
+namespace TotService.Tests.Authentication;
+
+/// <summary>
+/// Every bad token gets 401 with the MCP-shaped challenge and never reaches a tool. Each request goes into a
+/// session opened with a good token, and the same call with the good token succeeds, so only the token differs.
+/// </summary>
+public sealed class TokenRejectionTests : IAsyncLifetime
+{
+    private const string InvalidTokenChallenge =
+        $"Bearer error=\"invalid_token\", resource_metadata=\"{TestSettings.MetadataUrl}\", scope=\"tot:read\"";
+    private const string NoTokenChallenge =
+        $"Bearer resource_metadata=\"{TestSettings.MetadataUrl}\", scope=\"tot:read\"";
+
+    private readonly TestSigningKey _key = new();
+    private readonly TestSigningKey _attackerKey = new();
+    private FakeAuthorizationServer _authorizationServer = null!;
+    private FakeAuthorizationServer _attackerServer = null!;
+    private TotServiceTestHost _host = null!;
+    private RawMcpSession _session = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _authorizationServer = await FakeAuthorizationServer.StartAsync(TestSettings.Issuer, _key);
+        _attackerServer = await FakeAuthorizationServer.StartAsync("https://attacker.test", _attackerKey);
+        _host = await TotServiceTestHost.StartAsync(_authorizationServer);
+        _session = await RawMcpSession.OpenAsync(_host.Http, Tokens.Valid(_key, subject: "victim"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _attackerServer.DisposeAsync();
+        await _authorizationServer.DisposeAsync();
+        _key.Dispose();
+        _attackerKey.Dispose();
+    }
+
+    public static TheoryData<string> BadTokens() =>
+    [
+        "malformed", "alg_none", "hs256_with_public_key", "expired", "not_yet_valid", "wrong_issuer",
+        "wrong_audience", "tampered_payload", "unknown_kid", "wrong_type", "no_subject",
+        "jku_header", "x5u_header", "jwk_header",
+    ];
+
+    [Theory]
+    [MemberData(nameof(BadTokens))]
+    public async Task Bad_token_gets_401_invalid_token_and_never_reaches_a_tool(string kind)
+    {
+        var token = MakeBadToken(kind);
+
+        using var refused = await _session.SendAsync(token, _session.ToolCall("probe"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(InvalidTokenChallenge, refused.Headers.WwwAuthenticate.ToString());
+        Assert.Equal(0, _host.Invocations.Count);
+        Assert.Equal(0, _attackerServer.TotalRequests); // jku/x5u/jwk are never followed
+
+        await AssertGoodTokenStillReachesToolAsync();
+    }
+
+    [Fact]
+    public async Task No_token_gets_401_without_error_and_never_reaches_a_tool()
+    {
+        using var refused = await _session.SendAsync(token: null, _session.ToolCall("probe"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(NoTokenChallenge, refused.Headers.WwwAuthenticate.ToString());
+        Assert.Equal(0, _host.Invocations.Count);
+        await AssertGoodTokenStillReachesToolAsync();
+    }
+
+    [Fact]
+    public async Task Token_only_in_query_string_is_ignored()
+    {
+        var token = Tokens.Valid(_key, subject: "victim");
+
+        using var refused = await _session.SendAsync(token: null, _session.ToolCall("probe"),
+            request => request.RequestUri = new Uri("/mcp?access_token=" + token, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(NoTokenChallenge, refused.Headers.WwwAuthenticate.ToString());
+        Assert.Equal(0, _host.Invocations.Count);
+    }
+
+    [Fact]
+    public async Task Token_over_16_KB_is_refused_even_when_validly_signed()
+    {
+        var padding = new string('a', 17 * 1024);
+        var token = Tokens.Create(_key.SecurityKey, new TokenSpec
+        {
+            Subject = "victim",
+            ExtraClaims = new Dictionary<string, object> { ["pad"] = padding },
+        });
+        Assert.True(token.Length > 16 * 1024);
+
+        using var refused = await _session.SendAsync(token, _session.ToolCall("probe"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(InvalidTokenChallenge, refused.Headers.WwwAuthenticate.ToString());
+        Assert.Equal(0, _host.Invocations.Count);
+    }
+
+    private async Task AssertGoodTokenStillReachesToolAsync()
+    {
+        using var accepted = await _session.SendAsync(Tokens.Valid(_key, subject: "victim"), _session.ToolCall("probe"));
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(1, _host.Invocations.Count);
+    }
+
+    private string MakeBadToken(string kind)
+    {
+        var victim = new TokenSpec { Subject = "victim" };
+        return kind switch
+        {
+            "malformed" => "this-is.not-a.jwt",
+            "alg_none" => Tokens.AlgNone(_key),
+            "hs256_with_public_key" => Tokens.HmacWithPublicKey(_key),
+            "expired" => Tokens.Create(_key.SecurityKey, victim with
+            {
+                NotBeforeOffset = TimeSpan.FromMinutes(-20), Lifetime = TimeSpan.FromMinutes(19),
+            }),
+            "not_yet_valid" => Tokens.Create(_key.SecurityKey, victim with { NotBeforeOffset = TimeSpan.FromMinutes(2) }),
+            "wrong_issuer" => Tokens.Create(_key.SecurityKey, victim with { Issuer = "https://evil.test" }),
+            "wrong_audience" => Tokens.Create(_key.SecurityKey, victim with { Audience = "https://other.example.test/mcp" }),
+            "tampered_payload" => Tokens.Tampered(_key),
+            "unknown_kid" => Tokens.Create(_key.WithKeyId("kid-nobody-published"), victim),
+            "wrong_type" => Tokens.Create(_key.SecurityKey, victim with { Type = "JWT" }),
+            "no_subject" => WithoutSubject(),
+            "jku_header" => Tokens.Create(_attackerKey.SecurityKey, victim with
+            {
+                ExtraHeaders = new Dictionary<string, object> { ["jku"] = new Uri(_attackerServer.BaseAddress, FakeAuthorizationServer.JwksPath).ToString() },
+            }),
+            "x5u_header" => Tokens.Create(_attackerKey.SecurityKey, victim with
+            {
+                ExtraHeaders = new Dictionary<string, object> { ["x5u"] = new Uri(_attackerServer.BaseAddress, "/cert.pem").ToString() },
+            }),
+            "jwk_header" => Tokens.Create(_attackerKey.SecurityKey, victim with
+            {
+                ExtraHeaders = new Dictionary<string, object> { ["jwk"] = _attackerKey.PublicJwk() },
+            }),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+    }
+
+    private string WithoutSubject()
+    {
+        var handler = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = true };
+        return handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = TestSettings.Issuer,
+            Audience = TestSettings.Audience,
+            Claims = new Dictionary<string, object> { ["scope"] = "tot:read tot:write" },
+            TokenType = "at+jwt",
+            SigningCredentials = new SigningCredentials(_key.SecurityKey, SecurityAlgorithms.RsaSha256),
+        });
+    }
+}

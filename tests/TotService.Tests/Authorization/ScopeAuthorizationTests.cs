@@ -1,0 +1,124 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using TotService.Tests.Infrastructure;
+
+namespace TotService.Tests.Authorization;
+
+/// <summary>Per-tool scopes: hidden from tools/list and HTTP 403 insufficient_scope on tools/call.</summary>
+public sealed class ScopeAuthorizationTests : IAsyncLifetime
+{
+    private readonly TestSigningKey _key = new();
+    private FakeAuthorizationServer _authorizationServer = null!;
+    private TotServiceTestHost _host = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _authorizationServer = await FakeAuthorizationServer.StartAsync(TestSettings.Issuer, _key);
+        _host = await TotServiceTestHost.StartAsync(_authorizationServer);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _authorizationServer.DisposeAsync();
+        _key.Dispose();
+    }
+
+    [Fact]
+    public async Task Read_only_token_calling_a_write_tool_gets_403_insufficient_scope_and_the_tool_is_not_run()
+    {
+        var readOnly = Tokens.Valid(_key, scope: "tot:read", subject: "reader");
+        var session = await RawMcpSession.OpenAsync(_host.Http, readOnly);
+
+        using var list = await session.SendAsync(readOnly, session.ToolsList());
+        var listed = (await RawMcpSession.ReadMessageAsync(list))["result"]!["tools"]!.AsArray()
+            .Select(tool => tool!["name"]!.GetValue<string>()).ToList();
+        Assert.Contains("probe", listed);
+        Assert.DoesNotContain("append_note", listed);
+
+        using var refused = await session.SendAsync(readOnly, session.ToolCall("append_note", new { text = "hi" }));
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(
+            $"Bearer error=\"insufficient_scope\", scope=\"tot:write\", resource_metadata=\"{TestSettings.MetadataUrl}\"",
+            refused.Headers.WwwAuthenticate.ToString());
+        var error = await RawMcpSession.ReadMessageAsync(refused);
+        Assert.Contains("tot:write", error["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, _host.Invocations.Count);
+
+        // Same session, read tool: allowed, so the 403 above was about scope alone.
+        using var allowed = await session.SendAsync(readOnly, session.ToolCall("probe"));
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Equal(1, _host.Invocations.Count);
+    }
+
+    [Fact]
+    public async Task Write_token_runs_the_write_tool()
+    {
+        var writer = Tokens.Valid(_key, scope: "tot:read tot:write", subject: "writer");
+        var session = await RawMcpSession.OpenAsync(_host.Http, writer);
+
+        using var response = await session.SendAsync(writer, session.ToolCall("append_note", new { text = "hello" }));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = (await RawMcpSession.ReadMessageAsync(response))["result"]!;
+        Assert.Equal("stored 5", result["content"]![0]!["text"]!.GetValue<string>());
+        Assert.Equal(1, _host.Invocations.Count);
+    }
+
+    [Fact]
+    public async Task Token_without_any_tot_scope_gets_403_asking_for_tot_read()
+    {
+        var token = Tokens.Valid(_key, scope: "keys:admin");
+
+        using var response = await RawMcpSession.SendAsync(_host.Http, null, token, """
+            {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}
+            """);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(
+            $"Bearer error=\"insufficient_scope\", scope=\"tot:read\", resource_metadata=\"{TestSettings.MetadataUrl}\"",
+            response.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task Session_cannot_be_used_with_another_subjects_token()
+    {
+        var session = await RawMcpSession.OpenAsync(_host.Http, Tokens.Valid(_key, subject: "alice"));
+
+        using var hijack = await session.SendAsync(Tokens.Valid(_key, subject: "mallory"), session.ToolCall("probe"));
+
+        Assert.NotEqual(HttpStatusCode.OK, hijack.StatusCode);
+        Assert.Equal(0, _host.Invocations.Count);
+    }
+
+    [Fact]
+    public async Task Metadata_document_is_correct_and_matches_the_challenge()
+    {
+        using var challenge = await RawMcpSession.SendAsync(_host.Http, null, null, """{"jsonrpc":"2.0","id":1,"method":"ping"}""");
+        Assert.Equal(HttpStatusCode.Unauthorized, challenge.StatusCode);
+        var header = challenge.Headers.WwwAuthenticate.Single();
+        Assert.Equal("Bearer", header.Scheme);
+        var parameters = header.Parameter!.Split(", ")
+            .Select(part => part.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair[1].Trim('"'));
+        var metadataUrl = new Uri(parameters["resource_metadata"]);
+        Assert.Equal(TestSettings.MetadataUrl, metadataUrl.ToString());
+
+        foreach (var path in new[] { metadataUrl.AbsolutePath, "/.well-known/oauth-protected-resource" })
+        {
+            using var response = await _host.Http.GetAsync(path, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var metadata = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+
+            Assert.Equal(TestSettings.Audience, metadata["resource"]!.GetValue<string>());
+            Assert.Equal([TestSettings.Issuer], metadata["authorization_servers"]!.AsArray().Select(n => n!.GetValue<string>()));
+            var scopes = metadata["scopes_supported"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
+            Assert.Equal(["tot:read", "tot:write"], scopes);
+            Assert.Equal(["header"], metadata["bearer_methods_supported"]!.AsArray().Select(n => n!.GetValue<string>()));
+            Assert.All(parameters["scope"].Split(' '), scope => Assert.Contains(scope, scopes));
+            // RFC 9728: the metadata URL is the resource's origin + well-known prefix + the resource's path.
+            Assert.Equal(new Uri(TestSettings.Audience).GetLeftPart(UriPartial.Authority), metadataUrl.GetLeftPart(UriPartial.Authority));
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Options;
+using TotService.Tests.Infrastructure;
+
+namespace TotService.Tests.Configuration;
+
+/// <summary>Unsafe or missing settings stop the service at start-up with a message naming the setting.</summary>
+public sealed class TotServiceOptionsTests
+{
+    [Theory]
+    [InlineData("TotService:Authority", null, "Authority")]
+    [InlineData("TotService:Issuer", "not a url", "TotService:Issuer")]
+    [InlineData("TotService:Audience", "http://localhost:5102", "TotService:Audience")]
+    [InlineData("TotService:ClockSkew", "00:01:00", "TotService:ClockSkew")]
+    [InlineData("TotService:JwksAutomaticRefreshInterval", "00:00:00.5", "TotService:JwksAutomaticRefreshInterval")]
+    [InlineData("TotService:AllowedOrigins:0", "*", "TotService:AllowedOrigins")]
+    [InlineData("TotService:MaxTokenBytes", "10", "MaxTokenBytes")]
+    public async Task Invalid_setting_stops_startup_with_a_message_naming_it(string key, string? value, string named)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["TotService:Authority"] = "http://keyservice",
+            ["TotService:Issuer"] = TestSettings.Issuer,
+            ["TotService:Audience"] = TestSettings.Audience,
+            [key] = value,
+        };
+        await using var app = TotServiceTestHost.Build(settings);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Valid_settings_start()
+    {
+        await using var app = TotServiceTestHost.Build(new Dictionary<string, string?>
+        {
+            ["TotService:Authority"] = "http://keyservice",
+            ["TotService:Issuer"] = TestSettings.Issuer,
+            ["TotService:Audience"] = TestSettings.Audience,
+        });
+
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        await app.StopAsync(TestContext.Current.CancellationToken);
+    }
+}

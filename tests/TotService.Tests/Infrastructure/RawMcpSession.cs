@@ -1,0 +1,91 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace TotService.Tests.Infrastructure;
+
+/// <summary>
+/// MCP over plain HTTP, for requests a well-behaved client would never send (bad tokens in an open session,
+/// foreign Origins, malformed JSON) and for asserting exact status codes and headers.
+/// </summary>
+public sealed class RawMcpSession
+{
+    public const string ProtocolVersion = "2025-11-25";
+
+    private readonly HttpClient _http;
+    private int _nextId = 10;
+
+    private RawMcpSession(HttpClient http, string sessionId)
+    {
+        _http = http;
+        SessionId = sessionId;
+    }
+
+    public string SessionId { get; }
+
+    /// <summary>Initializes a session with a valid token, so later refusals cannot be blamed on a missing session.</summary>
+    public static async Task<RawMcpSession> OpenAsync(HttpClient http, string token)
+    {
+        using var initialize = await SendAsync(http, null, token, """
+            {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"tests","version":"1.0"}}}
+            """);
+        initialize.EnsureSuccessStatusCode();
+        var sessionId = initialize.Headers.GetValues("Mcp-Session-Id").Single();
+        using var initialized = await SendAsync(http, sessionId, token, """{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+        initialized.EnsureSuccessStatusCode();
+        return new RawMcpSession(http, sessionId);
+    }
+
+    public string ToolCall(string tool, object? arguments = null) =>
+        JsonSerializer.Serialize(new
+        {
+            jsonrpc = "2.0",
+            id = Interlocked.Increment(ref _nextId),
+            method = "tools/call",
+            @params = new { name = tool, arguments = arguments ?? new { } },
+        });
+
+    public string ToolsList() =>
+        JsonSerializer.Serialize(new { jsonrpc = "2.0", id = Interlocked.Increment(ref _nextId), method = "tools/list" });
+
+    public Task<HttpResponseMessage> SendAsync(string? token, string body, Action<HttpRequestMessage>? customize = null) =>
+        SendAsync(_http, SessionId, token, body, customize);
+
+    public static async Task<HttpResponseMessage> SendAsync(
+        HttpClient http, string? sessionId, string? token, string body, Action<HttpRequestMessage>? customize = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        if (sessionId is not null)
+        {
+            request.Headers.Add("Mcp-Session-Id", sessionId);
+            request.Headers.Add("MCP-Protocol-Version", ProtocolVersion);
+        }
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        customize?.Invoke(request);
+        return await http.SendAsync(request);
+    }
+
+    /// <summary>The JSON-RPC message in a response, whether sent as JSON or as one SSE event.</summary>
+    public static async Task<JsonObject> ReadMessageAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
+        {
+            text = string.Join('\n', text.Split('\n')
+                .Where(line => line.StartsWith("data:", StringComparison.Ordinal))
+                .Select(line => line["data:".Length..].Trim())
+                .Where(line => line.Length > 0)
+                .Take(1));
+        }
+        return JsonNode.Parse(text)!.AsObject();
+    }
+}
