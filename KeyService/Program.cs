@@ -1,13 +1,14 @@
+using KeyService;
+
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults();
-if (builder.Configuration.GetConnectionString("redis") is not null)
-{
-    builder.AddRedisClient("redis");
-}
+builder.AddKeyService();
 
 var app = builder.Build();
 
-app.MapDefaultEndpoints();
+app.MapKeyService();
 
 app.Run();
+
+/// <summary>Entry point, public for tests.</summary>
+public partial class Program;

@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+
+namespace KeyService.Apis;
+
+/// <summary>RFC 6749 section 5.1 successful response.</summary>
+public sealed record TokenResponse(
+    [property: JsonPropertyName("access_token")] string AccessToken,
+    [property: JsonPropertyName("token_type")] string TokenType,
+    [property: JsonPropertyName("expires_in")] long ExpiresIn,
+    [property: JsonPropertyName("scope")] string Scope);
+
+/// <summary>RFC 6749 section 5.2 error response.</summary>
+public sealed record TokenErrorResponse(
+    [property: JsonPropertyName("error")] string Error,
+    [property: JsonPropertyName("error_description")] string ErrorDescription);

@@ -1,0 +1,33 @@
+using KeyService.Apis;
+using KeyService.Keys;
+using KeyService.Options;
+using KeyService.Tokens;
+
+namespace KeyService;
+
+/// <summary>The service's table of contents, shared by <c>Program.cs</c> and the tests that host it on Kestrel.</summary>
+public static class KeyServiceExtensions
+{
+    public static IHostApplicationBuilder AddKeyService(this IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDefaults();
+        builder.AddKeyServiceOptions();
+        builder.AddKeyRing();
+        builder.AddTokenIssuance();
+        builder.AddAdminAuthentication();
+        builder.Services.AddSingleton<DiscoveryDocument>();
+        return builder;
+    }
+
+    public static WebApplication MapKeyService(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapDefaultEndpoints();
+        app.MapJwksApi();
+        app.MapDiscoveryApi();
+        app.MapTokenApi();
+        app.MapAdminApi();
+        return app;
+    }
+}

@@ -1,0 +1,188 @@
+using System.Security.Cryptography;
+using KeyService.Diagnostics;
+using KeyService.Storage;
+
+namespace KeyService.Keys;
+
+/// <summary>
+/// Keeps this replica's <see cref="KeyRingCache"/> in step with the store and applies <see cref="KeyLifecycle"/>.
+/// Every change happens under <see cref="IKeyRingLock"/> on a ring re-read inside the lock, so concurrent replicas
+/// create exactly one key and all of them then read the same ring.
+/// </summary>
+public sealed class KeyRingManager(
+    IKeyRingStore store,
+    IKeyRingLock ringLock,
+    IKeyRingChangeFeed changeFeed,
+    KeyRingSerializer serializer,
+    KeyProtector protector,
+    KeyLifecycle lifecycle,
+    RsaKeyFactory keyFactory,
+    KeyRingCache cache,
+    KeyServiceMetrics metrics,
+    KeyServiceTelemetry telemetry,
+    TimeProvider time,
+    ILogger<KeyRingManager> logger)
+{
+    /// <summary>How long a change waits for another replica's rotation to finish.</summary>
+    public static readonly TimeSpan LockWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>Re-reads the store; keeps serving the cached ring when the store is unreachable or unreadable.</summary>
+    public async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        var document = await LoadAsync(cancellationToken);
+        if (document is not null)
+        {
+            TryApply(document);
+        }
+    }
+
+    /// <summary>
+    /// Applies the lifecycle (first key, scheduled rotation, removal of expired keys). With
+    /// <paramref name="rotateNow"/>, starts a rotation unless one is already under way.
+    /// </summary>
+    /// <returns>The key waiting to sign, if any, after the call.</returns>
+    public async Task<KeyMetadata?> EnsureAsync(bool rotateNow, CancellationToken cancellationToken)
+    {
+        var cached = cache.Current.Ring;
+        if (!rotateNow && !cached.IsEmpty && !lifecycle.Plan(cached.Metadata, time.GetUtcNow()).Changed)
+        {
+            return null;
+        }
+
+        using var activity = telemetry.Source.StartActivity("keyring.ensure");
+        await using var lease = await ringLock.TryAcquireAsync(LockWait, cancellationToken);
+        if (lease is null)
+        {
+            logger.LogInformation("Key ring lock held by another replica; skipping this lifecycle check");
+            return null;
+        }
+
+        // Re-read under the lock: another replica may have rotated a moment ago.
+        var document = await LoadAsync(cancellationToken, throwOnFailure: true);
+        var ring = document is null ? cache.Current.Ring : ReadForUpdate(document);
+        if (ring is null)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var plan = lifecycle.Plan(ring.Metadata, now, rotateNow);
+        // An empty store while we hold keys (e.g. Redis restarted without persistence) is re-seeded from the cache.
+        if (!plan.Changed && document is not null)
+        {
+            TryApply(document);
+            return KeyLifecycle.PendingAt(ring.Metadata, now);
+        }
+
+        var keys = plan.Keep.Select(m => ring.Find(m.Kid)!.WithMetadata(m)).ToList();
+        RingKey? created = null;
+        if (plan.NewKey is { } schedule)
+        {
+            created = serializer.Seal(schedule, keyFactory.Create());
+            keys.Add(created);
+        }
+
+        var next = new KeyRing(keys);
+        var bytes = serializer.Serialize(next);
+        await store.SaveAsync(bytes, cancellationToken);
+        cache.ReportStore(reachable: true);
+        cache.Update(next, SHA256.HashData(bytes));
+        await NotifyAsync(cancellationToken);
+
+        if (created is not null)
+        {
+            metrics.Rotation(plan.Reason);
+            logger.LogInformation(
+                "Created signing key {KeyId} ({Reason}): published {Created:O}, signs from {Activates:O}, retires {Retires:O}",
+                created.Kid, plan.Reason, created.Metadata.Created, created.Metadata.Activates, created.Metadata.Retires);
+        }
+        foreach (var removed in ring.Metadata.Where(m => next.Find(m.Kid) is null))
+        {
+            logger.LogInformation("Removed signing key {KeyId} from the key ring after its grace period", removed.Kid);
+        }
+        return KeyLifecycle.PendingAt(next.Metadata, now);
+    }
+
+    private async Task<byte[]?> LoadAsync(CancellationToken cancellationToken, bool throwOnFailure = false)
+    {
+        try
+        {
+            var document = await store.LoadAsync(cancellationToken);
+            if (!cache.StoreReachable)
+            {
+                logger.LogInformation("Key ring store {Location} is reachable again", store.Location);
+            }
+            cache.ReportStore(reachable: true);
+            return document;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            if (cache.StoreReachable)
+            {
+                logger.LogWarning(ex, "Key ring store {Location} is unreachable; serving {KeyCount} cached keys",
+                    store.Location, cache.Current.Ring.Keys.Count);
+            }
+            cache.ReportStore(reachable: false);
+            if (throwOnFailure)
+            {
+                throw;
+            }
+            return null;
+        }
+    }
+
+    private void TryApply(byte[] document)
+    {
+        var hash = SHA256.HashData(document);
+        if (hash.AsSpan().SequenceEqual(cache.Current.DocumentHash))
+        {
+            return;
+        }
+        try
+        {
+            var ring = serializer.Deserialize(document, cache.Current.Ring);
+            cache.Update(ring, hash);
+            logger.LogInformation("Key ring loaded from {Location}: {KeyCount} keys, signing key {KeyId}",
+                store.Location, ring.Keys.Count, ring.SigningKeyAt(time.GetUtcNow())?.Kid);
+        }
+        catch (Exception ex) when (ex is CryptographicException or InvalidDataException or FormatException)
+        {
+            logger.LogError(ex, "Key ring at {Location} is unreadable (wrong KeyService:KeyEncryptionKey?); keeping the cached ring",
+                store.Location);
+        }
+    }
+
+    /// <summary>The stored ring to change; null when it cannot be read and must not be overwritten.</summary>
+    private KeyRing? ReadForUpdate(byte[] document)
+    {
+        try
+        {
+            return serializer.Deserialize(document, cache.Current.Ring);
+        }
+        catch (Exception ex) when (ex is CryptographicException or InvalidDataException or FormatException)
+        {
+            if (protector.IsEphemeral)
+            {
+                // Development without a configured key-encryption key: the previous run's keys are unreadable by design.
+                logger.LogWarning("Replacing the key ring at {Location}: it was encrypted under another ephemeral key-encryption key",
+                    store.Location);
+                return KeyRing.Empty;
+            }
+            logger.LogError(ex, "Key ring at {Location} is unreadable; refusing to overwrite it", store.Location);
+            return null;
+        }
+    }
+
+    private async Task NotifyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await changeFeed.PublishAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The ring is saved; other replicas still pick it up on their periodic re-read.
+            logger.LogWarning(ex, "Could not notify other replicas of the key ring change");
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using KeyService.Diagnostics;
+using Microsoft.Extensions.Primitives;
+
+namespace KeyService.Tokens;
+
+/// <summary>
+/// RFC 6749 section 4.4 client credentials grant with RFC 8707 resource indicators: validates the request in protocol
+/// order and answers with a token or the exact section 5.2 error.
+/// </summary>
+public sealed class ClientCredentialsGrant(
+    ClientRegistry clients,
+    ClientSecretVerifier verifier,
+    ClientFailureLimiter limiter,
+    AccessTokenIssuer issuer,
+    KeyServiceMetrics metrics,
+    ILogger<ClientCredentialsGrant> logger)
+{
+    private const string UnknownClient = "unknown";
+
+    public (IssuedToken? Token, TokenError? Error) Handle(StringValues authorization, IFormCollection form)
+    {
+        var (token, error, clientId) = Evaluate(authorization, form);
+        metrics.TokenRequest(clientId, error?.Error ?? "success");
+        return (token, error);
+    }
+
+    private (IssuedToken?, TokenError?, string ClientId) Evaluate(StringValues authorization, IFormCollection form)
+    {
+        if (form.FirstOrDefault(p => p.Value.Count > 1 && p.Key != "resource") is { Key: not null } duplicate)
+        {
+            return Fail(TokenError.InvalidRequest($"Parameter '{duplicate.Key}' is repeated."));
+        }
+        if (StringValues.IsNullOrEmpty(form["grant_type"]))
+        {
+            return Fail(TokenError.InvalidRequest("grant_type is required."));
+        }
+        if (form["grant_type"] != "client_credentials")
+        {
+            return Fail(TokenError.UnsupportedGrantType("Only client_credentials is supported."));
+        }
+
+        var (credentials, credentialError) = ClientCredentials.Read(authorization, form);
+        if (credentials is null)
+        {
+            return Fail(credentialError!);
+        }
+        var client = clients.Find(credentials.ClientId);
+        if (client is null)
+        {
+            logger.LogWarning("Token request from an unknown client");
+            return Fail(TokenError.InvalidClient("Client authentication failed."));
+        }
+        if (limiter.IsLimited(client.ClientId, out var retryAfter))
+        {
+            logger.LogWarning("Client {ClientId} is rate limited after repeated authentication failures", client.ClientId);
+            return Fail(new TokenError("invalid_client", "Too many failed authentications; retry later.", StatusCodes.Status429TooManyRequests)
+            {
+                RetryAfter = retryAfter,
+            }, client.ClientId);
+        }
+        if (!verifier.Verify(client, credentials.Secret))
+        {
+            limiter.RecordFailure(client.ClientId);
+            logger.LogWarning("Client {ClientId} presented a wrong secret", client.ClientId);
+            return Fail(TokenError.InvalidClient("Client authentication failed."), client.ClientId);
+        }
+
+        var requested = form["scope"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
+        var scopes = requested.Count == 0 ? client.AllowedScopes : requested;
+        if (scopes.FirstOrDefault(s => !client.AllowedScopes.Contains(s, StringComparer.Ordinal)) is { } refused)
+        {
+            return Fail(TokenError.InvalidScope($"Scope '{refused}' is not allowed for this client."), client.ClientId);
+        }
+
+        var resources = form["resource"];
+        if (resources.Count > 1)
+        {
+            return Fail(TokenError.InvalidTarget("Request one resource per token."), client.ClientId);
+        }
+        var audience = resources.Count == 1 ? resources.ToString()
+            : client.AllowedAudiences.Count == 1 ? client.AllowedAudiences[0] : null;
+        if (audience is null)
+        {
+            return Fail(TokenError.InvalidTarget("resource is required: this client may call several resources."), client.ClientId);
+        }
+        if (!Uri.TryCreate(audience, UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.Fragment)
+            || !client.AllowedAudiences.Contains(audience, StringComparer.Ordinal))
+        {
+            return Fail(TokenError.InvalidTarget("The resource is not allowed for this client."), client.ClientId);
+        }
+
+        if (issuer.Issue(client.ClientId, scopes, audience) is not { } token)
+        {
+            return Fail(new TokenError("temporarily_unavailable", "No signing key is active yet.", StatusCodes.Status503ServiceUnavailable)
+            {
+                RetryAfter = TimeSpan.FromSeconds(1),
+            }, client.ClientId);
+        }
+        logger.LogDebug("Issued token for {ClientId} with key {KeyId}", client.ClientId, token.KeyId);
+        return (token, null, client.ClientId);
+    }
+
+    private static (IssuedToken?, TokenError?, string) Fail(TokenError error, string clientId = UnknownClient) => (null, error, clientId);
+}

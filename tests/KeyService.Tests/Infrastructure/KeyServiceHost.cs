@@ -1,0 +1,81 @@
+using KeyService.Keys;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace KeyService.Tests.Infrastructure;
+
+/// <summary>The real KeyService on real Kestrel at <c>http://127.0.0.1:0</c>, built exactly as Program.cs builds it.</summary>
+public sealed class KeyServiceHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private KeyServiceHost(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri Address { get; }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public KeyRingCache Cache => Services.GetRequiredService<KeyRingCache>();
+
+    public static async Task<KeyServiceHost> StartAsync(IDictionary<string, string?> settings, string environment = "Production")
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = environment,
+            ApplicationName = typeof(Program).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddKeyService();
+
+        var app = builder.Build();
+        app.MapKeyService();
+        await app.StartAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30));
+        return new KeyServiceHost(app, new Uri(app.Urls.Single()));
+    }
+
+    /// <summary>Waits (bounded) until readiness reports <paramref name="status"/>.</summary>
+    public async Task WaitForHealthAsync(string status = "Healthy", TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var response = await Client.GetAsync(new Uri("/health", UriKind.Relative));
+                last = await response.Content.ReadAsStringAsync();
+            }
+            catch (HttpRequestException ex)
+            {
+                last = ex.Message;
+            }
+            if (last == status)
+            {
+                return;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"/health stayed '{last}', expected '{status}'.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync(TimeSpan.FromSeconds(10));
+        await _app.DisposeAsync();
+    }
+}
