@@ -1,5 +1,6 @@
 using AppHost.Hosting;
 using AppHost.Hosting.Model;
+using KeyService.Tokens;
 
 namespace AppHost.Extensions;
 
@@ -16,12 +17,16 @@ internal static class ServiceSettingsExtensions
         var builder = keyservice.ApplicationBuilder;
         var keyEncryptionKey = builder.AddParameter("keyservice-kek", secret: true, generate: () => ParameterResource.RandomKey(32));
         var devClientSecret = builder.AddParameter("dev-client-secret", secret: true, generate: () => ParameterResource.RandomToken(32));
+        // KeyService stores only a salted hash of a client secret; the plain secret stays with the AppHost.
+        var devClientSecretHash = builder.AddResource(new ParameterResource("dev-client-secret-hash", secret: true,
+            generate: () => ClientSecretHasher.Hash(devClientSecret.Resource.Resolve(null!)))
+        { KeepGenerated = false });
 
         return keyservice
             .WithEnvironment("KeyService__Issuer", keyservice.GetEndpoint())
             .WithEnvironment("KeyService__KeyEncryptionKey", keyEncryptionKey.Resource)
             .WithEnvironment("KeyService__Clients__0__ClientId", DevClientId)
-            .WithEnvironment("KeyService__Clients__0__Secret", devClientSecret.Resource)
+            .WithEnvironment("KeyService__Clients__0__SecretHash", devClientSecretHash.Resource)
             .WithEnvironment("KeyService__Clients__0__AllowedScopes__0", "tot:read")
             .WithEnvironment("KeyService__Clients__0__AllowedScopes__1", "tot:write")
             .WithEnvironment("KeyService__Clients__0__AllowedAudiences__0", ReferenceExpression.Create($"{audience.GetEndpoint()}{McpPath}"));

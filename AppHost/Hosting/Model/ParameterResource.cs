@@ -15,6 +15,9 @@ public sealed class ParameterResource(string name, bool secret, Func<string>? ge
     /// <summary>Makes a value when none is configured or kept; <c>null</c> = must be configured.</summary>
     public Func<string>? Generate { get; } = generate;
 
+    /// <summary>False for values derived from other parameters (recomputed at every start, never stored).</summary>
+    public bool KeepGenerated { get; init; } = true;
+
     internal string? Value { get; set; }
 
     public string ManifestExpression => $"{{{Name}.value}}";

@@ -23,14 +23,18 @@ internal static class ParameterStore
             {
                 parameter.Value = configured;
             }
-            else if (kept.TryGetValue(parameter.Name, out var value))
+            else if (parameter.KeepGenerated && kept.TryGetValue(parameter.Name, out var value))
             {
                 parameter.Value = value;
             }
             else if (parameter.Generate is not null)
             {
-                parameter.Value = kept[parameter.Name] = parameter.Generate();
-                changed = true;
+                parameter.Value = parameter.Generate();
+                if (parameter.KeepGenerated)
+                {
+                    kept[parameter.Name] = parameter.Value;
+                    changed = true;
+                }
             }
             else
             {
