@@ -5,7 +5,7 @@ using TotService.Engine.Domains.Game24;
 using TotService.Engine.Providers.Llm;
 using TotService.Engine.Search;
 
-namespace Microsoft.Extensions.DependencyInjection;
+namespace TotService.Engine;
 
 public static class EngineServiceCollectionExtensions
 {
