@@ -57,4 +57,7 @@ internal sealed class ScriptedTree : IThoughtGenerator, IStateEvaluator, IAnswer
         Task.FromResult(string.Join(" > ", bestPath.Skip(1).Select(n => n.Thought)));
 }
 
-internal sealed record ScriptedChild(string Label, double Score, bool IsFinal = false, string? StateKey = null);
+internal sealed record ScriptedChild(string Label, double Score, bool IsFinal = false, string? StateKey = null)
+{
+    public static implicit operator ScriptedChild((string Label, double Score) child) => new(child.Label, child.Score);
+}
