@@ -8,7 +8,7 @@ public sealed record SearchResult
 {
     public required StopReason StopReason { get; init; }
 
-    /// <summary>True when a node reached <see cref="StopReason.SolutionFound"/>-level quality.</summary>
+    /// <summary>True when the best node is a solution (a final answer at or above the score threshold).</summary>
     public required bool Solved { get; init; }
 
     /// <summary>The finalized answer built from the best path; null when nothing was scored.</summary>

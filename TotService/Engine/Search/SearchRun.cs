@@ -1,3 +1,4 @@
+using TotService.Engine.Diagnostics;
 using TotService.Engine.Providers;
 using TotService.Engine.Search.Frontiers;
 using TotService.Engine.Tree;
@@ -7,6 +8,7 @@ namespace TotService.Engine.Search;
 /// <summary>One search from start to finalized answer: propose, evaluate, select, repeat, finalize.</summary>
 internal sealed class SearchRun(
     ThoughtProblem problem,
+    string rootState,
     SearchSettings settings,
     ThoughtProviders providers,
     TimeProvider timeProvider,
@@ -14,7 +16,7 @@ internal sealed class SearchRun(
     Action onNodeExpanded)
 {
     private readonly long started = timeProvider.GetTimestamp();
-    private readonly ThoughtTree tree = new(problem.Task, problem.Constraints, providers.Generator.InitialState(problem));
+    private readonly ThoughtTree tree = new(problem.Task, problem.Constraints, rootState);
     private int nodesExpanded;
     private int depthReached;
 
@@ -88,6 +90,8 @@ internal sealed class SearchRun(
 
     private async Task<IReadOnlyList<int>> ExpandAsync(int nodeId, CancellationToken token)
     {
+        using var activity = EngineActivities.Source.StartActivity("tot.expand");
+        activity?.SetTag("tot.node_id", nodeId);
         var candidates = await providers.Generator.ProposeAsync(problem, tree.PathTo(nodeId), settings.CandidatesPerNode, token);
         var room = settings.MaxNodes - (tree.Count - 1);
         var children = candidates.Take(room)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using TotService.Engine.Diagnostics;
 using TotService.Engine.Providers;
 
@@ -13,7 +14,10 @@ public sealed class ThoughtSearchEngine(TimeProvider timeProvider, EngineMetrics
     /// Searches until a stop condition holds and returns the result; never throws for provider failures,
     /// the time budget or cancellation (they become <see cref="SearchResult.StopReason"/>).
     /// </summary>
-    /// <exception cref="ArgumentException">The problem or settings are invalid (see their <c>Validate</c> methods).</exception>
+    /// <exception cref="ArgumentException">
+    /// The problem or settings are invalid (see their <c>Validate</c> methods), or the generator rejects the task
+    /// (e.g. a Game of 24 task that is not a list of numbers).
+    /// </exception>
     public async Task<SearchResult> RunAsync(
         ThoughtProblem problem,
         SearchSettings settings,
@@ -27,20 +31,43 @@ public sealed class ThoughtSearchEngine(TimeProvider timeProvider, EngineMetrics
             throw new ArgumentException(string.Join(" ", errors), nameof(settings));
         }
 
+        var rootState = InitialState(problem, providers);
+        using var activity = EngineActivities.Source.StartActivity("tot.search");
+        activity?.SetTag("tot.strategy", EngineMetrics.TagValue(settings.Strategy));
+        activity?.SetTag("tot.provider", providers.Name);
         metrics.RunStarted(settings.Strategy, providers.Name);
         var started = timeProvider.GetTimestamp();
         var outcome = StopReason.ProviderFailed;
         try
         {
-            var run = new SearchRun(problem, settings, providers, timeProvider, progress,
+            var run = new SearchRun(problem, rootState, settings, providers, timeProvider, progress,
                 () => metrics.NodeExpanded(settings.Strategy, providers.Name));
             var result = await run.ExecuteAsync(cancellationToken);
             outcome = result.StopReason;
+            activity?.SetTag("tot.nodes_expanded", result.NodesExpanded);
             return result;
         }
         finally
         {
+            activity?.SetTag("tot.outcome", EngineMetrics.TagValue(outcome));
+            if (outcome == StopReason.ProviderFailed)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error);
+            }
+
             metrics.RunFinished(settings.Strategy, providers.Name, outcome, timeProvider.GetElapsedTime(started));
+        }
+    }
+
+    private static string InitialState(ThoughtProblem problem, ThoughtProviders providers)
+    {
+        try
+        {
+            return providers.Generator.InitialState(problem);
+        }
+        catch (FormatException ex)
+        {
+            throw new ArgumentException(ex.Message, nameof(problem), ex);
         }
     }
 }

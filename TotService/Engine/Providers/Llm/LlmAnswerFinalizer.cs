@@ -10,7 +10,8 @@ namespace TotService.Engine.Providers.Llm;
 /// </summary>
 internal sealed class LlmAnswerFinalizer(LlmCaller caller) : IAnswerFinalizer
 {
-    private static readonly ChatOptions Options = new() { Temperature = 0f, MaxOutputTokens = 1000 };
+    // A fresh instance per call: ChatOptions is mutable and middleware may change it.
+    private static ChatOptions Options() => new ChatOptions { Temperature = 0f, MaxOutputTokens = 1000 };
 
     public async Task<string> FinalizeAsync(ThoughtProblem problem, IReadOnlyList<ThoughtNode> bestPath, CancellationToken cancellationToken)
     {
@@ -26,7 +27,7 @@ internal sealed class LlmAnswerFinalizer(LlmCaller caller) : IAnswerFinalizer
             return fromPath;
         }
 
-        var reply = (await caller.AskAsync(LlmOperations.Finalize, LlmPrompts.Finalize(problem, bestPath), Options, cancellationToken)).Trim();
+        var reply = (await caller.AskAsync(LlmOperations.Finalize, LlmPrompts.Finalize(problem, bestPath), Options(), cancellationToken)).Trim();
         if (reply.Length == 0)
         {
             caller.RecordMalformed(LlmOperations.Finalize);

@@ -10,11 +10,12 @@ internal sealed class LlmStateEvaluator(LlmCaller caller) : IStateEvaluator
     /// <summary>A reply without a readable verdict neither promotes nor condemns the state.</summary>
     public const double MalformedScore = 0.5;
 
-    private static readonly ChatOptions Options = new() { Temperature = 0f, MaxOutputTokens = 200 };
+    // A fresh instance per call: ChatOptions is mutable and middleware may change it.
+    private static ChatOptions Options() => new ChatOptions { Temperature = 0f, MaxOutputTokens = 200 };
 
     public async Task<StateEvaluation> EvaluateAsync(ThoughtProblem problem, IReadOnlyList<ThoughtNode> path, CancellationToken cancellationToken)
     {
-        var reply = await caller.AskAsync(LlmOperations.Evaluate, LlmPrompts.Evaluate(problem, path), Options, cancellationToken);
+        var reply = await caller.AskAsync(LlmOperations.Evaluate, LlmPrompts.Evaluate(problem, path), Options(), cancellationToken);
         if (LlmReplyParser.ParseValue(reply) is double score)
         {
             return new StateEvaluation(score, Shorten(reply));

@@ -7,14 +7,15 @@ namespace TotService.Engine.Providers.Llm;
 /// <summary>Asks the model for numbered candidate next steps; a reply without any counts as malformed (a dead end, not a crash).</summary>
 internal sealed class LlmThoughtGenerator(LlmCaller caller) : IThoughtGenerator
 {
-    private static readonly ChatOptions Options = new() { Temperature = 0.7f, MaxOutputTokens = 1000 };
+    // A fresh instance per call: ChatOptions is mutable and middleware may change it.
+    private static ChatOptions Options() => new ChatOptions { Temperature = 0.7f, MaxOutputTokens = 1000 };
 
     public string InitialState(ThoughtProblem problem) => problem.Task;
 
     public async Task<IReadOnlyList<ThoughtCandidate>> ProposeAsync(
         ThoughtProblem problem, IReadOnlyList<ThoughtNode> path, int count, CancellationToken cancellationToken)
     {
-        var reply = await caller.AskAsync(LlmOperations.Propose, LlmPrompts.Propose(problem, path, count), Options, cancellationToken);
+        var reply = await caller.AskAsync(LlmOperations.Propose, LlmPrompts.Propose(problem, path, count), Options(), cancellationToken);
         var steps = LlmReplyParser.ParseSteps(reply, count);
         if (steps.Count == 0)
         {

@@ -124,4 +124,16 @@ public sealed class Game24DomainTests
         Assert.Equal(StopReason.FrontierExhausted, result.StopReason);
         Assert.StartsWith("No solution found", result.Answer, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Engine_refuses_a_task_that_is_not_a_puzzle()
+    {
+        using var fixture = new EngineFixture();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => fixture.Engine.RunAsync(new ThoughtProblem("make 24 from four numbers"),
+            new SearchSettings(), Game24Providers.Create(new Game24Solver()), cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Contains("2 to 6 whole numbers", error.Message, StringComparison.Ordinal);
+        Assert.Empty(fixture.Recorder.Measurements);
+    }
 }
