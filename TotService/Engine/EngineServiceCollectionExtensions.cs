@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TotService.Engine.Diagnostics;
 using TotService.Engine.Domains.Game24;
+using TotService.Engine.Providers;
 using TotService.Engine.Providers.Llm;
 using TotService.Engine.Search;
 
@@ -10,7 +11,7 @@ namespace TotService.Engine;
 public static class EngineServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the search engine, its metrics, the shared Game of 24 solver and the optional
+    /// Registers the search engine, its metrics, the provider factory with the shared Game of 24 solver, and the optional
     /// <see cref="LlmProviderOptions"/> (section "Llm", validated at start-up).
     /// </summary>
     public static IServiceCollection AddTotEngine(this IServiceCollection services)
@@ -20,6 +21,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<EngineMetrics>();
         services.TryAddSingleton<ThoughtSearchEngine>();
         services.TryAddSingleton<Game24Solver>();
+        services.TryAddSingleton<ThoughtProviderFactory>();
         services.AddOptions<LlmProviderOptions>().BindConfiguration(LlmProviderOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmProviderOptions>, LlmProviderOptionsValidator>());
         return services;

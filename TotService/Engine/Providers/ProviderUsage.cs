@@ -16,6 +16,3 @@ public sealed class ProviderUsage
 
     public ProviderUsageSnapshot ToSnapshot() => new(ModelCalls, MalformedOutputs);
 }
-
-/// <summary>Counters as plain data for results and persistence.</summary>
-public sealed record ProviderUsageSnapshot(int ModelCalls, int MalformedOutputs);

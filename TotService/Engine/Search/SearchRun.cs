@@ -113,7 +113,10 @@ internal sealed class SearchRun(
             }
         }
 
-        progress?.Report(new SearchProgress(nodesExpanded, tree.Count - 1, settings.MaxNodes, depthReached, tree.BestNode()?.Score, Elapsed));
+        if (progress is not null)
+        {
+            progress.Report(new SearchProgress(nodesExpanded, tree.Count - 1, settings.MaxNodes, depthReached, tree.BestNode()?.Score, Elapsed));
+        }
         return children;
     }
 

@@ -28,5 +28,3 @@ public static class Game24Verifier
             : new Game24Verification(false, $"The expression equals {parsed.Value}, not 24.");
     }
 }
-
-public sealed record Game24Verification(bool IsValid, string Message);

@@ -56,8 +56,3 @@ internal sealed class ScriptedTree : IThoughtGenerator, IStateEvaluator, IAnswer
     public Task<string> FinalizeAsync(ThoughtProblem problem, IReadOnlyList<ThoughtNode> bestPath, CancellationToken cancellationToken) =>
         Task.FromResult(string.Join(" > ", bestPath.Skip(1).Select(n => n.Thought)));
 }
-
-internal sealed record ScriptedChild(string Label, double Score, bool IsFinal = false, string? StateKey = null)
-{
-    public static implicit operator ScriptedChild((string Label, double Score) child) => new(child.Label, child.Score);
-}
