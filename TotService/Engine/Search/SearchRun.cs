@@ -42,9 +42,9 @@ internal sealed class SearchRun(
         {
             reason = StopReason.TimeBudget;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
-            // A failing provider ends the run with a readable reason instead of losing the tree.
+            // A failing provider (including its own timeouts) ends the run with a readable reason instead of losing the tree.
             reason = StopReason.ProviderFailed;
             error = ex.Message;
         }

@@ -174,6 +174,19 @@ public sealed class StopReasonTests
     }
 
     [Fact]
+    public async Task Provider_timeout_of_its_own_is_a_failure_not_a_cancellation()
+    {
+        using var fixture = new EngineFixture();
+        var script = Chain(3);
+        script.BeforePropose = (label, _) => label == "n1" ? throw new TaskCanceledException("HTTP request timed out") : Task.CompletedTask;
+
+        var result = await fixture.Engine.RunAsync(new ThoughtProblem("t"), new SearchSettings(), script.AsProviders(), cancellationToken: TestToken);
+
+        Assert.Equal(StopReason.ProviderFailed, result.StopReason);
+        Assert.Equal("HTTP request timed out", result.Error);
+    }
+
+    [Fact]
     public async Task Progress_is_reported_after_every_expansion()
     {
         using var fixture = new EngineFixture();
