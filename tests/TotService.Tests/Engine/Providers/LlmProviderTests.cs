@@ -58,6 +58,24 @@ public sealed class LlmProviderTests
         Assert.Equal(4, result.Usage.ModelCalls);
     }
 
+    [Fact]
+    public async Task Concurrent_model_calls_of_a_run_are_bounded()
+    {
+        using var fixture = new EngineFixture();
+        var chat = new ScriptedChatClient { Latency = TimeSpan.FromMilliseconds(20) };
+        chat.Proposals["(none yet)"] = "1. a\n2. b\n3. c\n4. d\n5. e";
+        foreach (var step in new[] { "a", "b", "c", "d", "e" })
+        {
+            chat.Values[step] = "Score: 5";
+        }
+
+        var providers = LlmThoughtProviders.Create(chat, "sampling", fixture.Metrics, maxConcurrentCalls: 2);
+        var result = await fixture.Engine.RunAsync(new ThoughtProblem("t"), new SearchSettings { MaxDepth = 1 }, providers, cancellationToken: TestToken);
+
+        Assert.Equal(5, result.NodeCount);
+        Assert.Equal(2, chat.MaxInFlight);
+    }
+
     [Theory]
     [InlineData("Verdict: sure", 1.0)]
     [InlineData("likely, but then... Verdict: impossible", 0.0)]

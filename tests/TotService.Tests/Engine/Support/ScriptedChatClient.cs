@@ -18,19 +18,48 @@ internal sealed class ScriptedChatClient : IChatClient
 
     public List<string> Prompts { get; } = [];
 
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    /// <summary>When set, every reply waits this long, so concurrent calls overlap.</summary>
+    public TimeSpan? Latency { get; set; }
+
+    public int MaxInFlight { get; private set; }
+
+    private int inFlight;
+
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var prompt = messages.Last().Text;
         lock (gate)
         {
             Prompts.Add(prompt);
+            MaxInFlight = Math.Max(MaxInFlight, ++inFlight);
         }
+
+        try
+        {
+            if (Latency is { } latency)
+            {
+                await Task.Delay(latency, cancellationToken);
+            }
+
+            return Reply(prompt);
+        }
+        finally
+        {
+            lock (gate)
+            {
+                inFlight--;
+            }
+        }
+    }
+
+    private ChatResponse Reply(string prompt)
+    {
 
         var lastStep = LastStep(prompt);
         var reply = prompt.Contains("Propose", StringComparison.Ordinal) ? Proposals.GetValueOrDefault(lastStep, "")
             : prompt.Contains("Judge", StringComparison.Ordinal) ? Values.GetValueOrDefault(lastStep, "")
             : FinalAnswer;
-        return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, reply)));
+        return new ChatResponse(new ChatMessage(ChatRole.Assistant, reply));
     }
 
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
