@@ -64,10 +64,10 @@ public sealed class ThoughtTree
     /// <summary>
     /// The most promising node anywhere in the tree, leaves at the depth limit included:
     /// solutions first, then score, then complete answers, then the deepest, then the oldest.
-    /// Null while nothing has been scored.
+    /// Null while nothing has been scored or marked a solution.
     /// </summary>
     public ThoughtNode? BestNode() => nodes
-        .Where(n => n.Score is not null && n.Status != NodeStatus.DeadEnd)
+        .Where(n => n.Status == NodeStatus.Solution || (n.Score is not null && n.Status != NodeStatus.DeadEnd))
         .OrderByDescending(n => n.Status == NodeStatus.Solution)
         .ThenByDescending(n => n.Score)
         .ThenByDescending(n => n.IsFinal)

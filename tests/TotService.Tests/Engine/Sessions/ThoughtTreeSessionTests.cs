@@ -70,6 +70,18 @@ public sealed class ThoughtTreeSessionTests
     }
 
     [Fact]
+    public void A_solution_marked_without_a_score_still_leads_the_best_path()
+    {
+        var session = ThoughtTreeSession.Create(new ThoughtProblem("t"), new SearchSettings());
+        var kids = session.AddThoughts(0, ["scored", "unscored"]);
+        session.Score(kids[0].Id, 0.9);
+
+        session.MarkSolution(kids[1].Id);
+
+        Assert.Equal("unscored", session.BestPath()[^1].Thought);
+    }
+
+    [Fact]
     public void Depth_limit_ends_the_search_with_leaves_as_candidates()
     {
         var session = ThoughtTreeSession.Create(new ThoughtProblem("t"), new SearchSettings { MaxDepth = 1 });
