@@ -9,6 +9,7 @@ namespace TotService.Tests.Engine.Support;
 internal sealed class ScriptedChatClient : IChatClient
 {
     private readonly Lock gate = new();
+    private int inFlight;
 
     public Dictionary<string, string> Proposals { get; } = [];
 
@@ -22,8 +23,6 @@ internal sealed class ScriptedChatClient : IChatClient
     public TimeSpan? Latency { get; set; }
 
     public int MaxInFlight { get; private set; }
-
-    private int inFlight;
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
