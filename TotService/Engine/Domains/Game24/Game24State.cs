@@ -1,0 +1,23 @@
+namespace TotService.Engine.Domains.Game24;
+
+/// <summary>
+/// The numbers left on the table. Written into tree nodes as their expressions separated by ", "
+/// (e.g. "(4 * 6), 8") so a state alone is enough to finish the answer; values are re-derived exactly.
+/// </summary>
+public sealed record Game24State(IReadOnlyList<Game24Term> Terms)
+{
+    private const string Separator = ", ";
+
+    public static Game24State FromPuzzle(Game24Puzzle puzzle) =>
+        new(puzzle.Numbers.Select(n => new Game24Term(n, n.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList());
+
+    public static Game24State Parse(string text) =>
+        new(text.Split(Separator).Select(e => new Game24Term(ArithmeticExpressionParser.Parse(e).Value, e)).ToList());
+
+    public override string ToString() => string.Join(Separator, Terms.Select(t => t.Expression));
+
+    /// <summary>The values, sorted: equal multisets reached in different ways share this key.</summary>
+    public string Key => Game24Solver.KeyOf(Terms.Select(t => t.Value));
+
+    public string ValuesText => string.Join(' ', Terms.Select(t => t.Value));
+}

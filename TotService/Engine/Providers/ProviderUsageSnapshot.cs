@@ -1,0 +1,4 @@
+namespace TotService.Engine.Providers;
+
+/// <summary>Counters as plain data for results and persistence.</summary>
+public sealed record ProviderUsageSnapshot(int ModelCalls, int MalformedOutputs);

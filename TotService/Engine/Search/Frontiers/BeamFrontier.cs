@@ -1,0 +1,48 @@
+using TotService.Engine.Tree;
+
+namespace TotService.Engine.Search.Frontiers;
+
+/// <summary>
+/// Level-synchronous beam: when the current level is used up, the shallowest waiting level is cut to the
+/// <see cref="SearchSettings.Breadth"/> best DISTINCT states (by state key); the rest are pruned.
+/// </summary>
+internal sealed class BeamFrontier(ThoughtTree tree, SearchSettings settings) : Frontier(tree, settings)
+{
+    private readonly Queue<int> currentLevel = new();
+    private readonly List<ThoughtNode> waiting = [];
+
+    public override bool TryTakeNext(out int nodeId)
+    {
+        if (currentLevel.Count == 0 && waiting.Count > 0)
+        {
+            PromoteShallowestLevel();
+        }
+
+        return currentLevel.TryDequeue(out nodeId);
+    }
+
+    protected override void AddAdmitted(IReadOnlyList<ThoughtNode> nodes) => waiting.AddRange(nodes);
+
+    private void PromoteShallowestLevel()
+    {
+        var depth = waiting.Min(n => n.Depth);
+        var level = waiting.Where(n => n.Depth == depth)
+            .OrderByDescending(ScoreOf)
+            .ThenBy(n => n.Id)
+            .ToList();
+        waiting.RemoveAll(n => n.Depth == depth);
+
+        var keptStates = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in level)
+        {
+            if (currentLevel.Count < Settings.Breadth && keptStates.Add(node.StateKey))
+            {
+                currentLevel.Enqueue(node.Id);
+            }
+            else
+            {
+                Prune(node);
+            }
+        }
+    }
+}
