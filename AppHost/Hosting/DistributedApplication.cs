@@ -106,6 +106,17 @@ public sealed class DistributedApplication : IAsyncDisposable
     private string ResourceInstanceUrl(ProcessResource resource, int replica) =>
         ResourceInstance.UrlOf(resource, _orchestrator.PortOf(resource, replica));
 
+    /// <summary>Stops one replica of a resource gracefully and keeps it stopped (until <see cref="StartResourceAsync"/>).</summary>
+    public Task StopResourceAsync(string resource, int replica = 0) =>
+        _orchestrator.StopInstanceAsync(Model.GetResource<ProcessResource>(resource), replica);
+
+    /// <summary>Starts a stopped or crashed replica again on its port; returns at once (wait for health separately).</summary>
+    public Task StartResourceAsync(string resource, int replica = 0)
+    {
+        _orchestrator.StartInstance(Model.GetResource<ProcessResource>(resource), replica);
+        return Task.CompletedTask;
+    }
+
     public HttpClient CreateHttpClient(string resource, int replica = 0) => new() { BaseAddress = GetEndpoint(resource, replica) };
 
     public Task<string> GetConnectionStringAsync(string resource) =>

@@ -64,11 +64,35 @@ internal sealed class Orchestrator : IAsyncDisposable
     {
         foreach (var resource in AppModelValidator.TopologicalOrder(_model.Resources).OfType<ProcessResource>())
         {
-            _running.Add(StartWhenReadyAsync(resource, _stopping.Token));
+            lock (_running)
+            {
+                _running.Add(StartWhenReadyAsync(resource, _stopping.Token));
+            }
         }
     }
 
     public int PortOf(ProcessResource resource, int replica) => _instances[resource][replica].Port;
+
+    /// <summary>Stops one replica (SIGTERM, then SIGKILL) and leaves it stopped: fault and resilience tests.</summary>
+    public Task StopInstanceAsync(ProcessResource resource, int replica) =>
+        _instances[resource][replica].StopAsync(_model.Options.ShutdownTimeout);
+
+    /// <summary>Starts a fresh process for a stopped or exited replica, on the same port with the same settings.</summary>
+    public void StartInstance(ProcessResource resource, int replica)
+    {
+        var previous = _instances[resource][replica];
+        if (previous.IsProcessAlive)
+        {
+            throw new InvalidOperationException($"{previous.InstanceName} is still running: stop it before starting it again.");
+        }
+        previous.Retire();
+        var instance = new ResourceInstance(resource, replica, previous.Port, _notifications, _logs, _time);
+        _instances[resource][replica] = instance;
+        lock (_running)
+        {
+            _running.Add(RunInstanceAsync(instance, _stopping.Token));
+        }
+    }
 
     private async Task StartWhenReadyAsync(ProcessResource resource, CancellationToken stopping)
     {
@@ -207,9 +231,14 @@ internal sealed class Orchestrator : IAsyncDisposable
         }
         await _stopping.CancelAsync();
         await Task.WhenAll(_instances.Values.SelectMany(i => i).Select(i => i.StopAsync(_model.Options.ShutdownTimeout)));
+        Task[] running;
+        lock (_running)
+        {
+            running = [.. _running];
+        }
         try
         {
-            await Task.WhenAll(_running).WaitAsync(TimeSpan.FromSeconds(2));
+            await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(2));
         }
         catch (TimeoutException)
         {

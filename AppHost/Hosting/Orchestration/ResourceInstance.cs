@@ -20,6 +20,7 @@ internal sealed class ResourceInstance(
     private readonly CancellationTokenSource _stopping = new();
     private Process? _process;
     private Task _exited = Task.CompletedTask;
+    private bool _retired;
     private ResourceSnapshot _snapshot = new(
         resource.Name, InstanceNameOf(resource, replica), replica, resource.Kind, ResourceState.NotStarted, HealthStatus.Unknown,
         null, [UrlOf(resource, port)], null, null, 0, null);
@@ -39,11 +40,36 @@ internal sealed class ResourceInstance(
 
     public static string UrlOf(ProcessResource resource, int port) => $"{resource.Scheme}://localhost:{port}";
 
+    /// <summary>True while a process of this instance is alive.</summary>
+    public bool IsProcessAlive
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _process is { HasExited: false };
+            }
+        }
+    }
+
+    /// <summary>A replacement instance took over this replica: stop publishing so late events cannot overwrite it.</summary>
+    public void Retire()
+    {
+        lock (_gate)
+        {
+            _retired = true;
+        }
+    }
+
     public void Publish(Func<ResourceSnapshot, ResourceSnapshot> change)
     {
         ResourceSnapshot next;
         lock (_gate)
         {
+            if (_retired)
+            {
+                return;
+            }
             next = _snapshot = change(_snapshot);
         }
         notifications.Publish(next);

@@ -57,6 +57,33 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task A_stopped_replica_can_be_started_again_on_its_port()
+    {
+        var testing = DistributedApplicationTestingBuilder.Create();
+        testing.Builder.AddExecutable("worker", "/bin/sh", Path.GetTempPath(), "-c", "exec sleep 600").WithReplicas(2);
+        await using var app = await testing.BuildAsync();
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        var before = await app.ResourceNotifications
+            .WaitForResourceAsync("worker", s => s.State == ResourceState.Running, TestContext.Current.CancellationToken)
+            .WaitAsync(TestTimeouts.Short, TestContext.Current.CancellationToken);
+        var port = app.GetEndpoint("worker", 1).Port;
+
+        await app.StopResourceAsync("worker", replica: 1);
+        var stopped = app.ResourceNotifications.SnapshotsOf("worker")[1];
+        Assert.False(ProcessInspector.IsAlive(before[1].Pid!.Value));
+        Assert.True(ProcessInspector.IsAlive(before[0].Pid!.Value), "only the requested replica stops");
+
+        await app.StartResourceAsync("worker", replica: 1);
+        var after = await app.ResourceNotifications
+            .WaitForResourceAsync("worker", s => s.State == ResourceState.Running, TestContext.Current.CancellationToken)
+            .WaitAsync(TestTimeouts.Short, TestContext.Current.CancellationToken);
+        Assert.NotEqual(before[1].Pid, after[1].Pid);
+        Assert.Equal(before[0].Pid, after[0].Pid);
+        Assert.Equal(port, app.GetEndpoint("worker", 1).Port);
+        Assert.NotEqual(ResourceState.Running, stopped.State);
+    }
+
+    [Fact]
     public async Task A_port_in_use_is_refused_with_a_clear_message()
     {
         using var squatter = new TcpListener(IPAddress.Loopback, 0);
