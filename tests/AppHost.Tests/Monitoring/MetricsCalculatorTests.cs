@@ -77,7 +77,7 @@ public sealed class MetricsCalculatorTests
         Assert.Equal(0, Value(values, "requests", "keyservice 5xx"));
         var p95 = Value(values, "latency", "keyservice");
         Assert.InRange(p95, 50, 100); // 4 of 24 requests were slow (< 100 ms): p95 falls in that bucket.
-X
+        Assert.Equal((2 + 1) / 2.0, Value(values, "tokens", "success")); // 5 -> 7 on A, 1 since B's reset
         Assert.Equal(3600, Value(values, "keyage", "keyservice"));
     }
 
