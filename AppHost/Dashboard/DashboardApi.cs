@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using System.Threading.Channels;
 using AppHost.Hosting;
 using AppHost.Hosting.Orchestration;
@@ -23,8 +24,8 @@ internal static class DashboardApi
         api.MapGet("/info", () => GetInfo(dashboard)).WithName("GetDashboardInfo");
         api.MapGet("/resources", () => GetResources(dashboard.App)).WithName("GetResources");
         api.MapGet("/logs", (string? instance) => GetLogs(dashboard.App, instance)).WithName("GetLogs");
-        api.MapGet("/logs/stream", (string? instance, IHostApplicationLifetime lifetime, CancellationToken cancellationToken) =>
-            TypedResults.ServerSentEvents(StreamLogsAsync(dashboard.App, instance, lifetime.ApplicationStopping, cancellationToken), "log"))
+        api.MapGet("/logs/stream", (HttpContext context, string? instance, IHostApplicationLifetime lifetime) =>
+            WriteLogStreamAsync(context, dashboard.App, instance, lifetime.ApplicationStopping))
             .WithName("StreamLogs");
         api.MapGet("/metrics", () => GetMetrics(dashboard.Collector)).WithName("GetMetrics");
     }
@@ -71,6 +72,29 @@ internal static class DashboardApi
         (string.IsNullOrEmpty(instance)
             ? app.ResourceNotifications.Snapshots.SelectMany(s => app.ResourceLogs.GetLines(s.InstanceName)).OrderBy(l => l.Timestamp)
             : app.ResourceLogs.GetLines(instance).AsEnumerable()).TakeLast(BacklogLines);
+
+    /// <summary>
+    /// Server-Sent Events (<c>event: log</c>, one JSON line each). Headers go out at once, so a client sees the stream
+    /// open even before a resource has written anything.
+    /// </summary>
+    private static async Task WriteLogStreamAsync(HttpContext context, DistributedApplication app, string? instance, CancellationToken stopping)
+    {
+        var cancellationToken = context.RequestAborted;
+        context.Response.ContentType = "text/event-stream";
+        await context.Response.Body.FlushAsync(cancellationToken);
+        try
+        {
+            await foreach (var line in StreamLogsAsync(app, instance, stopping, cancellationToken))
+            {
+                await context.Response.WriteAsync($"event: log\ndata: {JsonSerializer.Serialize(line, JsonSerializerOptions.Web)}\n\n", cancellationToken);
+                await context.Response.Body.FlushAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The browser left.
+        }
+    }
 
     /// <summary>The recent lines, then every new line as it is written, until the client leaves or the AppHost stops.</summary>
     private static async IAsyncEnumerable<LogLineView> StreamLogsAsync(
