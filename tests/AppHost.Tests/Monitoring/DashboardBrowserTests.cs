@@ -84,6 +84,7 @@ public sealed class DashboardBrowserTests(MonitoredAppFixture fixture)
         var marker = "live-line-" + Guid.NewGuid().ToString("N");
         fixture.App.ResourceLogs.Write("totservice", $"info: {marker}", isError: false, TimeProvider.System);
         await browser.WaitForAsync($"document.querySelector('#log-lines').innerText.includes('{marker}')", Step);
+        await ScreenshotAsync(browser, "dashboard-console.png");
 
         await browser.EvaluateAsync("document.querySelector('#log-filter').value = 'Now listening'; document.querySelector('#log-filter').dispatchEvent(new Event('input')); true", TestTimeouts.Short);
         await browser.WaitForAsync("""
@@ -97,7 +98,6 @@ public sealed class DashboardBrowserTests(MonitoredAppFixture fixture)
             (() => { const lines = [...document.querySelectorAll('#log-lines .log-line')];
                      return lines.length >= 1 && lines.every(l => l.dataset.instance === 'totservice'); })()
             """, Step);
-        await ScreenshotAsync(browser, "dashboard-console.png");
     }
 
     [Fact]
@@ -127,6 +127,8 @@ public sealed class DashboardBrowserTests(MonitoredAppFixture fixture)
                     """, Step, "document.querySelector('#charts')?.innerText");
             }
             await browser.WaitForAsync("[...document.querySelectorAll('#targets-table tr[data-target]')].filter(r => r.dataset.up === 'true').length === 3", Step);
+            // A few more scrapes, so the screenshot shows lines rather than dots.
+            await browser.WaitForAsync("parseInt(document.querySelector('.chart[data-chart=latency]').dataset.points) >= 8", Step);
         }
         finally
         {
