@@ -22,6 +22,8 @@ public static class MonitoringExtensions
         if (options.Enabled ?? !IsUnderTestingApi)
         {
             builder.LifecycleHooks.Add(dashboard);
+            // Printed at start and again once everything is healthy, where the user is looking by then.
+            builder.ReadyMessages.Add(_ => dashboard.LoginUrl is { } login ? $"Dashboard: {login}" : "Dashboard: not running (see the message above).");
         }
         return dashboard;
     }

@@ -80,7 +80,16 @@ public sealed class MonitoredAppFixture : IAsyncLifetime
     {
         if (_app is not null)
         {
+            var pids = _app.ResourceNotifications.Snapshots.Where(s => s.Pid is not null).Select(s => (s.InstanceName, Pid: s.Pid!.Value)).ToList();
             await _app.DisposeAsync();
+            foreach (var (instance, pid) in pids)
+            {
+                // Prometheus included: nothing the monitored app started may outlive it.
+                if (!await ProcessInspector.WaitForExitAsync(pid, TestTimeouts.Short))
+                {
+                    throw new InvalidOperationException($"{instance} (PID {pid}) is still running after the app was disposed.");
+                }
+            }
         }
         if (Directory.Exists(_folder))
         {
