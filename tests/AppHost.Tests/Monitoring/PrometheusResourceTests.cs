@@ -62,7 +62,8 @@ public sealed class PrometheusResourceTests(MonitoredAppFixture fixture)
         {
             var response = await http.GetFromJsonAsync<JsonObject>(new Uri("/api/v1/rules", UriKind.Relative), TestContext.Current.CancellationToken);
             groups = response!["data"]!["groups"]!.AsArray();
-            if (groups.Count > 0)
+            // Loaded, and evaluated at least once (until then a rule's health is "unknown").
+            if (groups.SelectMany(g => g!["rules"]!.AsArray()).Any(r => (string?)r!["health"] is "ok" or "err"))
             {
                 break;
             }
