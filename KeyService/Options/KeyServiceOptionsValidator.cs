@@ -116,12 +116,16 @@ public sealed class KeyServiceOptionsValidator(IHostEnvironment environment) : I
             {
                 failures.Add($"{at}:AllowedScopes must list at least one scope, each without spaces.");
             }
-            if (client.AllowedAudiences.Count == 0 || client.AllowedAudiences.Any(a => !Uri.TryCreate(a, UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.Fragment)))
+            if (client.AllowedAudiences.Count == 0 || client.AllowedAudiences.Any(a => !IsResourceUrl(a)))
             {
-                failures.Add($"{at}:AllowedAudiences must list at least one absolute URL without fragment (RFC 8707).");
+                failures.Add($"{at}:AllowedAudiences must list at least one absolute http(s) URL without fragment (RFC 8707).");
             }
         }
     }
+
+    // "/path" parses as an absolute file: URI on Unix; resources here are HTTP endpoints.
+    private static bool IsResourceUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && string.IsNullOrEmpty(uri.Fragment);
 
     private void ValidateSecret(ClientOptions client, string at, List<string> failures)
     {
