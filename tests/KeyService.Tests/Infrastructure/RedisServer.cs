@@ -8,7 +8,7 @@ namespace KeyService.Tests.Infrastructure;
 
 /// <summary>
 /// A real Redis-protocol server on a free loopback port with a password: Debian's redis-server when installed, else
-/// Garnet from the local dotnet tool cache. The process is started directly (its PID is the server's) and killed on
+/// Garnet from the local dotnet tool cache (also forced by <c>KEYSERVICE_TEST_REDIS=garnet</c>). The process is started directly (its PID is the server's) and killed on
 /// stop or dispose.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
@@ -38,7 +38,8 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Starts the server on the same port and password (empty: it keeps no data across restarts).</summary>
     public async Task RestartAsync()
     {
-        var start = File.Exists(RedisServerPath)
+        var useGarnet = !File.Exists(RedisServerPath) || Environment.GetEnvironmentVariable("KEYSERVICE_TEST_REDIS") == "garnet";
+        var start = !useGarnet
             ? new ProcessStartInfo(RedisServerPath, ["--port", Port.ToString(), "--bind", "127.0.0.1", "--requirepass", Password, "--save", "", "--appendonly", "no"])
             : new ProcessStartInfo("dotnet", [GarnetPath(), "--port", Port.ToString(), "--bind", "127.0.0.1", "--auth", "Password", "--password", Password, "-m", "128m"]);
         start.RedirectStandardOutput = true;
