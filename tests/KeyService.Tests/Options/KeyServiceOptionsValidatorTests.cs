@@ -57,6 +57,8 @@ public sealed class KeyServiceOptionsValidatorTests
         settings["KeyService:KeyEncryptionKey"] = null;
 
         Assert.Empty(Failures(settings, "Development"));
+        settings["ConnectionStrings:redis"] = "127.0.0.1:6379";
+        Assert.Contains("ConnectionStrings:redis", Assert.Single(Failures(settings, "Development")), StringComparison.Ordinal);
     }
 
     [Fact]
