@@ -171,6 +171,11 @@ public sealed class KeyRingManager(
             logger.LogInformation("Key ring loaded from {Location}: {KeyCount} keys, signing key {KeyId}",
                 store.Location, ring.Keys.Count, ring.SigningKeyAt(time.GetUtcNow())?.Kid);
         }
+        catch (Exception ex) when ((ex is CryptographicException or InvalidDataException or FormatException) && protector.IsEphemeral)
+        {
+            logger.LogWarning("Key ring at {Location} was written under another ephemeral key-encryption key; it will be replaced",
+                store.Location);
+        }
         catch (Exception ex) when (ex is CryptographicException or InvalidDataException or FormatException)
         {
             logger.LogError(ex, "Key ring at {Location} is unreadable (wrong KeyService:KeyEncryptionKey?); keeping the cached ring",
