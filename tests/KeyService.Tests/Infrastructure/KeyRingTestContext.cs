@@ -1,3 +1,4 @@
+using KeyService.Diagnostics;
 using KeyService.Keys;
 using KeyService.Options;
 using KeyService.Tokens;
@@ -25,6 +26,7 @@ public sealed class KeyRingTestContext : IDisposable
         builder.Services.AddMetrics();
         builder.Services.AddLogging();
         builder.AddKeyServiceOptions();
+        builder.AddKeyServiceDiagnostics();
         builder.AddKeyRing();
         builder.AddTokenIssuance();
         _host = builder.Build();
