@@ -44,6 +44,7 @@ public sealed partial class SecretScanTests
     {
         Assert.NotEmpty(Findings($"KeyService__KeyEncryptionKey: {ParameterResource.RandomKey(32)}"));
         Assert.NotEmpty(Findings($"redis-password={ParameterResource.RandomToken(24)}"));
+        Assert.NotEmpty(Findings($"value: {ParameterResource.RandomKey(32)}\n"));
         Assert.NotEmpty(Findings("-----BEGIN RSA PRIVATE KEY-----\nMIIE"));
         Assert.NotEmpty(Findings("apiVersion: v1\nkind: Secret\ndata:\n  x: eA=="));
         Assert.NotEmpty(Findings("ConnectionStrings__redis: redis:6379,password=hunter2"));
@@ -94,7 +95,7 @@ public sealed partial class SecretScanTests
     [GeneratedRegex(@"(?i)(password|requirepass|secret)\s*[=:]\s*(?![\$\{""'\s]|\(|$)[^\s,""']+", RegexOptions.Multiline)]
     private static partial Regex LiteralPassword();
 
-    /// <summary>Long base64-ish values; keys (followed by ':' or '=', or after 'name:') are names, not values.</summary>
-    [GeneratedRegex(@"(?<![A-Za-z0-9+/_-])(?<!name:\s*)(?>[A-Za-z0-9+/_-]{32,}={0,2})(?![""']?\s*[:=])")]
+    /// <summary>Long base64-ish values; keys (followed by ':' or '=value', or after 'name:') are names, not values.</summary>
+    [GeneratedRegex(@"(?<![A-Za-z0-9+/_-])(?<!name:\s*)(?>[A-Za-z0-9+/_-]{32,})(?![""']?\s*:)(?!=[^=\s])")]
     private static partial Regex Token();
 }
