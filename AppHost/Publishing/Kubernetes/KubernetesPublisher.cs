@@ -21,11 +21,31 @@ internal static class KubernetesPublisher
     public static async Task PublishAsync(DistributedApplication app, string outputPath, CancellationToken cancellationToken)
     {
         var files = Generate(app.Model, BindOptions(app.Model.Configuration));
+        RemoveStaleFiles(outputPath, files);
         foreach (var (path, content) in files)
         {
             var fullPath = Path.Combine(outputPath, path);
             Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
             await File.WriteAllTextAsync(fullPath, content, new UTF8Encoding(false), cancellationToken);
+        }
+    }
+
+    /// <summary>Deletes files an earlier run generated that this run does not (a removed resource); never touches anything else.</summary>
+    private static void RemoveStaleFiles(string outputPath, SortedDictionary<string, string> files)
+    {
+        if (!Directory.Exists(outputPath))
+        {
+            return;
+        }
+        foreach (var file in Directory.EnumerateFiles(outputPath, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(outputPath, file).Replace('\\', '/');
+            var generated = file.EndsWith(".yaml", StringComparison.Ordinal) && File.ReadLines(file).FirstOrDefault() == Header.TrimEnd('\n')
+                || file.EndsWith(WorkloadPlan.SecretFileSuffix + ".example", StringComparison.Ordinal);
+            if (generated && !files.ContainsKey(relative))
+            {
+                File.Delete(file);
+            }
         }
     }
 

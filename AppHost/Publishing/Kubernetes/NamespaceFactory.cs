@@ -11,14 +11,13 @@ internal static class NamespaceFactory
 {
     public static V1Namespace Namespace(KubernetesPublishingOptions options)
     {
-        var ns = KubernetesObjects.Create<V1Namespace>(options.Namespace, new Dictionary<string, string>
+        return KubernetesObjects.Create<V1Namespace>(options.Namespace, new Dictionary<string, string>
         {
             ["app.kubernetes.io/part-of"] = "tot-mcp",
             // Pod Security Admission refuses any pod that is not "restricted", whoever creates it.
             ["pod-security.kubernetes.io/enforce"] = "restricted",
             ["pod-security.kubernetes.io/enforce-version"] = "latest",
         });
-        return ns;
     }
 
     public static V1ResourceQuota Quota(IReadOnlyList<WorkloadPlan> plans)
@@ -80,18 +79,5 @@ internal static class NamespaceFactory
             ],
         };
         return limits;
-    }
-}
-
-/// <summary>Quantity arithmetic in canonical Kubernetes form.</summary>
-internal static class Quantities
-{
-    public static ResourceQuantity Parse(string value) => new(value);
-
-    public static ResourceQuantity Sum(IEnumerable<(ResourceQuantity Quantity, int Count)> items)
-    {
-        var total = items.Sum(i => i.Quantity.ToDecimal() * i.Count);
-        var format = items.Select(i => i.Quantity.Format).FirstOrDefault();
-        return new ResourceQuantity(total, 0, format);
     }
 }

@@ -127,7 +127,7 @@ internal sealed partial class WorkloadPlan
     private void AddSettings(
         DistributedApplicationBuilder model, KubernetesPublishingOptions options, Dictionary<string, WorkloadPlan> plans, Dictionary<ParameterResource, string> owners)
     {
-        var renderer = new PlaceholderRenderer(model, plans, owners);
+        var renderer = new PlaceholderRenderer(model, plans);
         switch (Resource)
         {
             case RedisResource redis:
@@ -230,8 +230,7 @@ internal sealed partial class WorkloadPlan
         parameter.Name.Replace('-', '_').ToUpperInvariant();
 
     /// <summary>Translates manifest placeholders (<c>{x.bindings.http.url}</c>, <c>{p.value}</c>) into cluster values.</summary>
-    private sealed partial class PlaceholderRenderer(
-        DistributedApplicationBuilder model, Dictionary<string, WorkloadPlan> plans, Dictionary<ParameterResource, string> owners)
+    private sealed partial class PlaceholderRenderer(DistributedApplicationBuilder model, Dictionary<string, WorkloadPlan> plans)
     {
         public ParameterResource? SoleSecret(string expression) =>
             SolePlaceholder().Match(expression) is { Success: true } match
@@ -253,7 +252,6 @@ internal sealed partial class WorkloadPlan
                         return model.Configuration[$"Parameters:{name}"]
                             ?? throw new InvalidOperationException($"Parameter '{name}' has no value: set 'Parameters:{name}' when publishing.");
                     }
-                    _ = owners[parameter];
                     secrets.Add(parameter);
                     return $"$({EnvironmentName(parameter)})";
                 }

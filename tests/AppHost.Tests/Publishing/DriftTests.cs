@@ -74,6 +74,26 @@ public sealed partial class DriftTests
     }
 
     [Fact]
+    public async Task Republishing_removes_files_of_resources_that_no_longer_exist_and_keeps_everything_else()
+    {
+        using var temp = new TempDirectory();
+        Assert.Equal(0, await PublishedOutput.PublishAsync("kubernetes", temp.Path));
+        var stale = Path.Combine(temp.Path, "oldservice");
+        Directory.CreateDirectory(stale);
+        File.Copy(Path.Combine(temp.Path, "keyservice", "deployment.yaml"), Path.Combine(stale, "deployment.yaml"));
+        File.Copy(Path.Combine(temp.Path, "keyservice", "keyservice.secret.env.example"), Path.Combine(stale, "oldservice.secret.env.example"));
+        File.WriteAllText(Path.Combine(stale, "oldservice.secret.env"), "operator-owned");
+        File.WriteAllText(Path.Combine(temp.Path, "notes.yaml"), "mine: true\n");
+
+        Assert.Equal(0, await PublishedOutput.PublishAsync("kubernetes", temp.Path));
+
+        Assert.False(File.Exists(Path.Combine(stale, "deployment.yaml")));
+        Assert.False(File.Exists(Path.Combine(stale, "oldservice.secret.env.example")));
+        Assert.True(File.Exists(Path.Combine(stale, "oldservice.secret.env")), "the operator's secret file must survive");
+        Assert.True(File.Exists(Path.Combine(temp.Path, "notes.yaml")), "files the publisher did not write must survive");
+    }
+
+    [Fact]
     public async Task Unknown_publisher_and_missing_output_path_are_refused()
     {
         using var temp = new TempDirectory();

@@ -105,6 +105,17 @@ public sealed class WorkloadPolicyTests(BuiltOutputFixture built) : IClassFixtur
     }
 
     [Fact]
+    public void Every_image_is_pinned_to_a_registry_and_a_tag()
+    {
+        Assert.All(built.Workloads().SelectMany(w => w.Template.Spec.Containers), container =>
+        {
+            Assert.Matches(@"^[a-z0-9.-]+\.[a-z]+(:[0-9]+)?/[a-z0-9./-]+:[A-Za-z0-9._-]+$", container.Image);
+            Assert.False(container.Image.EndsWith(":latest", StringComparison.Ordinal), $"{container.Name}: ':latest' is not a version");
+        });
+        Assert.Equal("registry.example.com/tot-mcp/keyservice:1.0.0", Assert.Single(built.Named<V1Deployment>("keyservice").Spec.Template.Spec.Containers).Image);
+    }
+
+    [Fact]
     public void Pods_stop_gracefully()
     {
         foreach (var name in new[] { "keyservice", "totservice" })
