@@ -154,7 +154,9 @@ internal sealed partial class WorkloadPlan
             }
         }
 
-        foreach (var (name, value) in Resource.Environment.Where(e => !Options.RemoveEnvironment.Contains(e.Key)))
+        // Options win over the model: a variable they set (plain or secret) replaces the model's.
+        var replaced = Options.RemoveEnvironment.Concat(Options.Environment.Keys).Concat(Options.SecretEnvironment.Keys).ToHashSet(StringComparer.Ordinal);
+        foreach (var (name, value) in Resource.Environment.Where(e => !replaced.Contains(e.Key)))
         {
             AddRendered(name, value.ManifestExpression, renderer, owners, preferPublicUrls: true);
         }

@@ -62,6 +62,21 @@ public sealed class DerivationTests
     }
 
     [Fact]
+    public async Task Options_replace_a_model_variable_instead_of_duplicating_it()
+    {
+        var files = await GenerateAsync(
+            b => b.Builder.GetResource<Hosting.Model.ProjectResource>("keyservice").Environment["KeyService__Clients__0__SecretHash"] =
+                Hosting.Model.ReferenceExpression.From(b.Builder.GetResource<Hosting.Model.ParameterResource>("dev-client-secret")),
+            "--Publishing:Kubernetes:Resources:keyservice:Environment:KeyService__Issuer=https://login.contoso.test");
+
+        var container = Assert.Single(Load<V1Deployment>(files, "keyservice/deployment.yaml").Spec.Template.Spec.Containers);
+        var hash = Assert.Single(container.Env, e => e.Name == "KeyService__Clients__0__SecretHash");
+        Assert.Equal("client-0-secret-hash", hash.ValueFrom.SecretKeyRef.Key);
+        Assert.Equal(container.Env.Count, container.Env.Select(e => e.Name).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal("https://login.contoso.test", Load<V1ConfigMap>(files, "keyservice/config-map.yaml").Data["KeyService__Issuer"]);
+    }
+
+    [Fact]
     public async Task The_key_age_threshold_follows_a_configured_rotation_interval()
     {
         var files = await GenerateAsync(null, "--Publishing:Kubernetes:Resources:keyservice:Environment:KeyService__RotationInterval=1.00:00:00");
