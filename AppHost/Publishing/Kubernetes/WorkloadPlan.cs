@@ -79,7 +79,7 @@ internal sealed partial class WorkloadPlan
         var resources = model.Resources.OfType<ProcessResource>().ToList();
         var plans = resources.Select(r => Create(r, options)).ToList();
         var byName = plans.ToDictionary(p => p.Name, StringComparer.Ordinal);
-        var owners = SecretOwners(model.Resources);
+        var owners = SecretOwners(model.Resources, options);
         foreach (var plan in plans)
         {
             plan.AddSettings(model, options, byName, owners);
@@ -100,7 +100,7 @@ internal sealed partial class WorkloadPlan
     }
 
     /// <summary>Which resource's Secret holds each secret parameter: Redis owns its password, others belong to their first user.</summary>
-    private static Dictionary<ParameterResource, string> SecretOwners(IReadOnlyList<Resource> resources)
+    private static Dictionary<ParameterResource, string> SecretOwners(IReadOnlyList<Resource> resources, KubernetesPublishingOptions options)
     {
         var owners = new Dictionary<ParameterResource, string>();
         foreach (var redis in resources.OfType<RedisResource>())
@@ -109,13 +109,19 @@ internal sealed partial class WorkloadPlan
         }
         foreach (var resource in resources)
         {
-            foreach (var parameter in resource.Environment.Values.SelectMany(Parameters).Where(p => p.Secret))
+            var replaced = Replaced(options.For(resource.Name));
+            var used = resource.Environment.Where(e => !replaced.Contains(e.Key)).Select(e => e.Value);
+            foreach (var parameter in used.SelectMany(Parameters).Where(p => p.Secret))
             {
                 owners.TryAdd(parameter, resource.Name);
             }
         }
         return owners;
     }
+
+    /// <summary>Model variables the options remove or set themselves (options win over the model).</summary>
+    private static HashSet<string> Replaced(KubernetesResourceOptions options) =>
+        options.RemoveEnvironment.Concat(options.Environment.Keys).Concat(options.SecretEnvironment.Keys).ToHashSet(StringComparer.Ordinal);
 
     private static IEnumerable<ParameterResource> Parameters(IValueProvider value) => value switch
     {
@@ -154,8 +160,7 @@ internal sealed partial class WorkloadPlan
             }
         }
 
-        // Options win over the model: a variable they set (plain or secret) replaces the model's.
-        var replaced = Options.RemoveEnvironment.Concat(Options.Environment.Keys).Concat(Options.SecretEnvironment.Keys).ToHashSet(StringComparer.Ordinal);
+        var replaced = Replaced(Options);
         foreach (var (name, value) in Resource.Environment.Where(e => !replaced.Contains(e.Key)))
         {
             AddRendered(name, value.ManifestExpression, renderer, owners, preferPublicUrls: true);
