@@ -62,7 +62,7 @@ internal static class AlertRules
                 $"The active signing key is {{{{ $value | humanizeDuration }}}} old, more than the rotation interval plus propagation and slack ({keyAgeLimit.ToString("c", CultureInfo.InvariantCulture)}): automatic rotation is stuck."),
             Rule(
                 "TokenEndpointFailureRatioHigh",
-                $"sum by (namespace) (rate({MetricNames.TokensIssued}{{{ns}, {MetricNames.TokenResultLabel}=\"{MetricNames.TokenResultFailure}\"}}[5m]))" +
+                $"sum by (namespace) (rate({MetricNames.TokensIssued}{{{ns}, {MetricNames.TokenResultLabel}!=\"{MetricNames.TokenResultSuccess}\"}}[5m]))" +
                 $" / sum by (namespace) (rate({MetricNames.TokensIssued}{{{ns}}}[5m]))" +
                 $" > {Number(TokenFailureRatioThreshold)}",
                 "10m",
