@@ -4,6 +4,7 @@ using TotService.Configuration;
 using TotService.Diagnostics;
 using TotService.Hardening;
 using TotService.Mcp;
+using TotService.Runs;
 
 namespace TotService;
 
@@ -26,6 +27,7 @@ public static class TotServiceComposition
         builder.Services.AddAuthorization();
         builder.AddTransportHardening();
         builder.AddTotMcpServer();
+        builder.AddTotRuns();                   // ToT engine, background runs, run/tree stores (Redis or memory)
         return builder;
     }
 
