@@ -4,7 +4,7 @@ using TotService.Configuration;
 using TotService.Diagnostics;
 using TotService.Hardening;
 using TotService.Mcp;
-using TotService.Runs;
+using TotService.Tools;
 
 namespace TotService;
 
@@ -27,7 +27,7 @@ public static class TotServiceComposition
         builder.Services.AddAuthorization();
         builder.AddTransportHardening();
         builder.AddTotMcpServer();
-        builder.AddTotRuns();                   // ToT engine, background runs, run/tree stores (Redis or memory)
+        builder.AddTotTools();                  // ToT engine, background runs, trees, stores (Redis or memory)
         return builder;
     }
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TotService.Engine;
 using TotService.Storage;
-using TotService.Tools;
 using TotService.Trees;
 
 namespace TotService.Runs;
@@ -43,8 +42,6 @@ public static class RunServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<RunExecutor>());
         services.AddSingleton<RunQueries>();
         services.AddSingleton<RunCommands>();
-        services.AddSingleton<RunResultReader>();
-        services.AddSingleton<RunRequestBuilder>();
         services.AddSingleton<TreeCommands>();
         return builder;
     }
