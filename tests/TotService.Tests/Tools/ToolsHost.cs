@@ -50,10 +50,25 @@ public class ToolsHost : IAsyncLifetime
         if (samplingModel is not null)
         {
 #pragma warning disable MCP9005 // sampling is deprecated by the 2026-07-28 revision, and is exactly what is under test here
-            options.Handlers = new McpClientHandlers { SamplingHandler = samplingModel.CreateSamplingHandler() };
+            options.Handlers = new McpClientHandlers { SamplingHandler = new NonStreaming(samplingModel).CreateSamplingHandler() };
 #pragma warning restore MCP9005
         }
         return await McpClient.CreateAsync(transport, options, cancellationToken: TestContext.Current.CancellationToken);
+    }
+}
+
+/// <summary>The SDK's sampling handler streams; scripted models answer whole replies, so stream a whole reply.</summary>
+internal sealed class NonStreaming(IChatClient inner) : DelegatingChatClient(inner)
+{
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var response = await GetResponseAsync(messages, options, cancellationToken);
+        foreach (var update in response.ToChatResponseUpdates())
+        {
+            yield return update;
+        }
     }
 }
 

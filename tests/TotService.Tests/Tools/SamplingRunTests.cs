@@ -1,0 +1,72 @@
+using TotService.Tests.Engine.Support;
+
+namespace TotService.Tests.Tools;
+
+/// <summary>
+/// The LLM path over real MCP sampling: the server asks the calling client's model (a scripted one behind the SDK's
+/// sampling handler) to propose, value and finalize, through the client's own session.
+/// </summary>
+public sealed class SamplingRunTests(ToolsHost host) : IClassFixture<ToolsHost>
+{
+    private static ScriptedChatClient TripPlanner() => new()
+    {
+        Proposals =
+        {
+            ["(none yet)"] = "Some ideas:\n1. Pick a city\n2. Set a budget",
+            ["Pick a city"] = "Sorry, I would rather talk about the weather.", // malformed: no numbered steps
+            ["Set a budget"] = "1. Answer: Rome for 1000 euros",
+        },
+        Values =
+        {
+            ["Pick a city"] = "Verdict: likely",
+            ["Set a budget"] = "Score: 8",
+            ["Answer: Rome for 1000 euros"] = "Verdict: sure",
+        },
+    };
+
+    [Fact]
+    public async Task Solve_with_auto_provider_uses_the_clients_model_through_sampling()
+    {
+        var model = TripPlanner();
+        await using var client = await host.ConnectAsync("sampler-" + Guid.NewGuid().ToString("N")[..6], samplingModel: model);
+
+        var result = await client.CallOkAsync("tot_solve", new { task = "Plan a weekend trip", strategy = "best-first", maxDepth = 3, timeBudgetSeconds = 30 });
+
+        Assert.Equal("completed", result.Str("state"));
+        Assert.True(result.GetProperty("solved").GetBoolean());
+        Assert.Equal("Rome for 1000 euros", result.Str("answer"));
+        Assert.Equal(["Plan a weekend trip", "Set a budget", "Answer: Rome for 1000 euros"],
+            result.GetProperty("bestPath").EnumerateArray().Select(s => s.Str("thought")).ToArray());
+        var metrics = result.GetProperty("metrics");
+        Assert.True(metrics.GetProperty("modelCalls").GetInt32() >= 5);
+        Assert.True(metrics.GetProperty("malformedOutputs").GetInt32() >= 1);
+        Assert.Contains(model.Prompts, p => p.Contains("Propose", StringComparison.Ordinal));
+        Assert.Contains(model.Prompts, p => p.Contains("Judge", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_background_run_keeps_sampling_after_the_start_call_has_returned()
+    {
+        var model = TripPlanner();
+        model.Latency = TimeSpan.FromMilliseconds(50); // the start call returns long before the first reply
+        await using var client = await host.ConnectAsync("bg-sampler-" + Guid.NewGuid().ToString("N")[..6], samplingModel: model);
+
+        var started = await client.CallOkAsync("tot_start_run", new { task = "Plan a weekend trip", provider = "sampling", maxDepth = 3, timeBudgetSeconds = 30 });
+        Assert.Equal("sampling", started.Str("provider"));
+
+        var status = await client.WaitForRunAsync(started.Str("runId"));
+        Assert.True(status.Str("state") == "completed", status.ToString());
+        var result = await client.CallOkAsync("tot_run_result", new { runId = started.Str("runId") });
+        Assert.Equal("Rome for 1000 euros", result.Str("answer"));
+    }
+
+    [Fact]
+    public async Task Sampling_is_refused_with_a_clear_error_when_the_client_has_no_sampling_capability()
+    {
+        await using var client = await host.ConnectAsync("no-sampling-" + Guid.NewGuid().ToString("N")[..6]);
+
+        var message = await client.CallErrorAsync("tot_start_run", new { task = "Plan a weekend trip", provider = "sampling" });
+
+        Assert.Contains("declares the sampling capability", message, StringComparison.Ordinal);
+    }
+}
