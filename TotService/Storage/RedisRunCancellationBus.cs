@@ -15,7 +15,9 @@ public sealed class RedisRunCancellationBus(IConnectionMultiplexer redis) : IRun
         {
             if (!message.IsNullOrEmpty)
             {
-                onCancel(message.ToString());
+                // Off the multiplexer's reader: cancelling runs the search's continuations, which await Redis themselves.
+                var runId = message.ToString();
+                ThreadPool.QueueUserWorkItem(_ => onCancel(runId));
             }
         });
 }
