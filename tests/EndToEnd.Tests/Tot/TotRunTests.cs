@@ -101,9 +101,55 @@ public sealed class TotRunTests(TotAppModel model) : IClassFixture<TotAppModel>
         Assert.Contains("was not found", await client.CallErrorAsync("tot_run_status", new { runId = "run_nope" }), StringComparison.Ordinal);
     }
 
-    internal static async Task<System.Text.Json.JsonElement> WaitForEndAsync(McpClient client, string runId, int pollMilliseconds = 100)
+    [Fact]
+    public async Task Finished_runs_survive_a_totservice_restart_and_a_run_on_a_killed_replica_is_marked_failed()
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var token = await model.GetTokenAsync(cancellationToken: Cancel);
+        await using var reader = await model.ConnectAsync(token, 1, cancellationToken: Cancel);
+        string finishedRunId, answer, orphanRunId;
+        await using (var doomed = await model.ConnectAsync(token, 0, SlowModel(), Cancel))
+        {
+            finishedRunId = (await doomed.CallOkAsync("tot_start_run", new { task = "3 3 8 8", domain = "game24", strategy = "best-first" })).Str("runId");
+            Assert.Equal("completed", (await WaitForEndAsync(doomed, finishedRunId)).Str("state"));
+            answer = (await doomed.CallOkAsync("tot_run_result", new { runId = finishedRunId })).Str("answer");
+            orphanRunId = (await doomed.CallOkAsync("tot_start_run",
+                new { task = "Think forever", provider = "sampling", strategy = "best-first", maxDepth = 10, maxNodes = 2000, timeBudgetSeconds = 120 })).Str("runId");
+            await WaitUntilAsync(async () => (await reader.CallOkAsync("tot_run_status", new { runId = orphanRunId })).Str("state") == "running");
+
+            var killed = model.App.ResourceNotifications.SnapshotsOf("totservice").Single(s => s.Replica == 0).Pid!.Value;
+            using (var process = Process.GetProcessById(killed))
+            {
+                process.Kill(); // SIGKILL: no graceful shutdown, the lease is simply no longer renewed
+            }
+            using var restartTimeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+            restartTimeout.CancelAfter(TimeSpan.FromSeconds(90));
+            await model.App.ResourceNotifications.WaitForResourceAsync("totservice",
+                s => s.Replica != 0 || (s.Pid != killed && s.IsHealthy), restartTimeout.Token);
+            try
+            {
+                await doomed.DisposeAsync();
+            }
+            catch (Exception ex) when (ex is HttpRequestException or McpException or IOException or OperationCanceledException)
+            {
+                // Its session died with the process.
+            }
+        }
+
+        await using var fresh = await model.ConnectAsync(token, 0, cancellationToken: Cancel);
+        Assert.Equal("completed", (await fresh.CallOkAsync("tot_run_status", new { runId = finishedRunId })).Str("state"));
+        Assert.Equal(answer, (await fresh.CallOkAsync("tot_run_result", new { runId = finishedRunId })).Str("answer"));
+
+        // Lease 10 s: within a few heartbeats after that, any reader marks the orphan failed.
+        var clock = Stopwatch.StartNew();
+        var orphan = await WaitForEndAsync(reader, orphanRunId, pollMilliseconds: 500, timeoutSeconds: 30);
+        Assert.Equal("failed", orphan.Str("state"));
+        Assert.Contains("lease expired", orphan.Str("error"), StringComparison.Ordinal);
+        TestContext.Current.TestOutputHelper?.WriteLine($"orphan marked failed {clock.ElapsedMilliseconds} ms after the restart");
+    }
+
+    internal static async Task<System.Text.Json.JsonElement> WaitForEndAsync(McpClient client, string runId, int pollMilliseconds = 100, int timeoutSeconds = 30)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
         while (true)
         {
             var status = await client.CallOkAsync("tot_run_status", new { runId });
