@@ -12,6 +12,7 @@ public sealed class LocalRun : IProgress<SearchProgress>, IDisposable
     private readonly TaskCompletionSource<RunRecord> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SearchProgress? _latest;
     private int _cancelRequested;
+    private int _claimed;
 
     public LocalRun(RunRecord record, ThoughtProblem problem, ThoughtProviders providers)
     {
@@ -64,6 +65,11 @@ public sealed class LocalRun : IProgress<SearchProgress>, IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Taken exactly once: by the worker that starts the run, or by a cancel that finishes it while still queued.
+    /// </summary>
+    public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
 
     public void Report(SearchProgress value)
     {

@@ -16,15 +16,4 @@ public sealed class LocalRuns
     public bool TryGet(string runId, out LocalRun run) => _runs.TryGetValue(runId, out run!);
 
     public void Remove(string runId) => _runs.TryRemove(runId, out _);
-
-    /// <summary>Cancels the run if this replica holds it; a no-op otherwise (another replica does).</summary>
-    public bool RequestCancel(string runId)
-    {
-        if (!_runs.TryGetValue(runId, out var run))
-        {
-            return false;
-        }
-        run.RequestCancel();
-        return true;
-    }
 }

@@ -80,12 +80,15 @@ public sealed class RunCommands(
             return run;
         }
         await store.RequestCancelAsync(run.Id, cancellationToken);
-        if (!local.RequestCancel(run.Id))
+        if (!executor.RequestCancel(run.Id))
         {
             await cancellationBus.PublishAsync(run.Id, cancellationToken);
         }
         return run;
     }
+
+    /// <summary>Cancels a run held by this replica (e.g. when the <c>tot_solve</c> call waiting for it is cancelled).</summary>
+    public bool CancelHere(string runId) => executor.RequestCancel(runId);
 
     public void Dispose() => _admission.Dispose();
 }

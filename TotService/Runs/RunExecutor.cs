@@ -34,11 +34,29 @@ public sealed partial class RunExecutor(
         }
     }
 
+    /// <summary>
+    /// Cancels a run this replica holds: a running search stops at its next check; a queued run is finished as
+    /// cancelled at once instead of waiting for a slot. False when this replica does not hold the run.
+    /// </summary>
+    public bool RequestCancel(string runId)
+    {
+        if (!local.TryGet(runId, out var run))
+        {
+            return false;
+        }
+        run.RequestCancel();
+        if (run.TryClaim())
+        {
+            _ = FinishAsync(run, Stopped(run, run.Record, result: null), wasRunning: false, result: null);
+        }
+        return true;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await cancellationBus.SubscribeAsync(runId => local.RequestCancel(runId), stoppingToken);
+            await cancellationBus.SubscribeAsync(runId => RequestCancel(runId), stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -53,6 +71,10 @@ public sealed partial class RunExecutor(
         _queue.Writer.TryComplete();
         while (_queue.Reader.TryRead(out var run))
         {
+            if (!run.TryClaim())
+            {
+                continue;
+            }
             await FinishAsync(run, run.Record with { State = RunState.Failed, Error = ShutdownError }, wasRunning: false, result: null);
         }
     }
@@ -63,7 +85,10 @@ public sealed partial class RunExecutor(
         {
             await foreach (var run in _queue.Reader.ReadAllAsync(stoppingToken))
             {
-                await ExecuteRunAsync(run, stoppingToken);
+                if (run.TryClaim())
+                {
+                    await ExecuteRunAsync(run, stoppingToken);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -198,7 +223,7 @@ public sealed partial class RunExecutor(
                     var ids = held.Select(run => run.Id).ToList();
                     foreach (var runId in await store.CancelRequestedAsync(ids, stoppingToken))
                     {
-                        local.RequestCancel(runId);
+                        RequestCancel(runId);
                     }
 
                     if (timeProvider.GetElapsedTime(lastBeat) >= settings.HeartbeatInterval)

@@ -113,7 +113,7 @@ public sealed class RunTools(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            run.RequestCancel();
+            commands.CancelHere(run.Id);
             throw;
         }
         finally

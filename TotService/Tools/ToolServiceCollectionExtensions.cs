@@ -15,7 +15,11 @@ public static class ToolServiceCollectionExtensions
         builder.Services.AddSingleton<RunRequestBuilder>();
         builder.Services.AddSingleton<RunResultReader>();
         builder.Services.AddSingleton<ToolArgumentValidator>();
-        builder.Services.AddMcpServer().WithRequestFilters(filters => filters.AddCallToolFilter(ToolArgumentValidator.Filter));
+        builder.Services.AddMcpServer().WithRequestFilters(filters =>
+        {
+            filters.AddCallToolFilter(ToolArgumentValidator.Filter);
+            filters.AddCallToolFilter(StorageErrorFilter.Filter);
+        });
         return builder;
     }
 }
