@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
+using TotService.Engine.Search;
 using TotService.Storage;
 
 namespace TotService.Runs;
@@ -22,7 +23,8 @@ public sealed class RunCommands(
     // One admission at a time on this replica, so two concurrent starts cannot both take the last slot.
     private readonly SemaphoreSlim _admission = new(1, 1);
 
-    public async Task<LocalRun> StartAsync(string owner, RunRequest request, CancellationToken cancellationToken)
+    /// <param name="observer">Attached before the run is queued, so it sees every progress report.</param>
+    public async Task<LocalRun> StartAsync(string owner, RunRequest request, CancellationToken cancellationToken, Action<SearchProgress>? observer = null)
     {
         var settings = options.Value;
         await _admission.WaitAsync(cancellationToken);
@@ -57,6 +59,10 @@ public sealed class RunCommands(
             };
             await store.CreateAsync(record, replica.Id, cancellationToken);
             var run = new LocalRun(record, request.Problem, request.Providers);
+            if (observer is not null)
+            {
+                run.Progressed += observer;
+            }
             local.Add(run);
             metrics.Queued();
             executor.Enqueue(run);

@@ -79,8 +79,6 @@ public sealed class RunTools(
         var request = requests.Build(new RunArguments(task, constraints, domain, strategy, breadth, maxDepth, maxNodes, maxFrontier,
             candidatesPerNode, pruneThreshold, scoreThreshold, timeBudgetSeconds, provider), context.Server);
         var owner = Caller.Owner(context);
-        var run = await commands.StartAsync(owner, request, cancellationToken);
-
         var lastReport = long.MinValue;
         void OnProgress(SearchProgress p)
         {
@@ -100,7 +98,7 @@ public sealed class RunTools(
             });
         }
 
-        run.Progressed += OnProgress;
+        var run = await commands.StartAsync(owner, request, cancellationToken, OnProgress);
         RunRecord final;
         try
         {
@@ -121,6 +119,13 @@ public sealed class RunTools(
             run.Progressed -= OnProgress;
         }
 
+        // The last word, even when the search was too quick for a throttled report.
+        progress.Report(new ProgressNotificationValue
+        {
+            Progress = final.NodeCount,
+            Total = final.Settings.MaxNodes,
+            Message = $"{final.State.Name()}: {final.NodesExpanded} expanded, {final.NodeCount} nodes",
+        });
         var (record, result) = await results.ReadAsync(final.Id, owner, cancellationToken);
         var view = RunResultView.From(record, result);
         return ToolResults.Create(view.Describe(), view);

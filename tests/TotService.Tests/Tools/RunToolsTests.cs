@@ -50,9 +50,26 @@ public sealed class RunToolsTests(ToolsHost host) : IClassFixture<ToolsHost>
             new { task = "1 1 11 11", domain = "game24", strategy = "dfs", pruneThreshold = 0.0, maxNodes = 2000, timeBudgetSeconds = 20 }, progress);
 
         Assert.Equal("completed", result.Str("state"));
-        Assert.NotEmpty(notifications);
-        Assert.All(notifications, n => Assert.Equal(2000, n.Total));
-        Assert.Contains("expanded", notifications[0].Message, StringComparison.Ordinal);
+        // Notifications precede the response on the wire, but the client may hand them to IProgress a moment later.
+        List<ProgressNotificationValue> seen;
+        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            while (true)
+            {
+                lock (notifications)
+                {
+                    seen = [.. notifications];
+                }
+                if (seen.Count >= 2 && seen.Any(n => n.Message!.StartsWith("completed", StringComparison.Ordinal)))
+                {
+                    break;
+                }
+                await Task.Delay(20, wait.Token);
+            }
+        }
+        Assert.Equal(result.GetProperty("metrics").GetProperty("nodeCount").GetInt32(), (int)seen.Max(n => n.Progress));
+        Assert.All(seen, n => Assert.Equal(2000, n.Total));
+        Assert.All(seen, n => Assert.Contains("expanded", n.Message, StringComparison.Ordinal));
     }
 
     [Fact]
