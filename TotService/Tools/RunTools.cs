@@ -119,13 +119,17 @@ public sealed class RunTools(
             run.Progressed -= OnProgress;
         }
 
-        // The last word, even when the search was too quick for a throttled report.
-        progress.Report(new ProgressNotificationValue
+        // The last word, even when the search was too quick for a throttled report. Awaited (IProgress.Report is
+        // fire-and-forget), so it is on the wire before the result closes the response stream.
+        if (context.Params?.ProgressToken is { } progressToken)
         {
-            Progress = final.NodeCount,
-            Total = final.Settings.MaxNodes,
-            Message = $"{final.State.Name()}: {final.NodesExpanded} expanded, {final.NodeCount} nodes",
-        });
+            await context.Server.NotifyProgressAsync(progressToken, new ProgressNotificationValue
+            {
+                Progress = final.NodeCount,
+                Total = final.Settings.MaxNodes,
+                Message = $"{final.State.Name()}: {final.NodesExpanded} expanded, {final.NodeCount} nodes",
+            }, cancellationToken: cancellationToken);
+        }
         var (record, result) = await results.ReadAsync(final.Id, owner, cancellationToken);
         var view = RunResultView.From(record, result);
         return ToolResults.Create(view.Describe(), view);
