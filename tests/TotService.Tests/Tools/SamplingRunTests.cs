@@ -45,6 +45,39 @@ public sealed class SamplingRunTests(ToolsHost host) : IClassFixture<ToolsHost>
     }
 
     [Fact]
+    public async Task Solve_streams_progress_notifications_while_the_search_runs()
+    {
+        var model = TripPlanner();
+        model.Latency = TimeSpan.FromMilliseconds(150); // each expansion takes longer than the 200 ms throttle needs
+        await using var client = await host.ConnectAsync("progress-" + Guid.NewGuid().ToString("N")[..6], samplingModel: model);
+        var notifications = new List<(ModelContextProtocol.ProgressNotificationValue Value, DateTime At)>();
+        var progress = new Progress(value =>
+        {
+            lock (notifications)
+            {
+                notifications.Add((value, DateTime.UtcNow));
+            }
+        });
+
+        var result = await client.CallOkAsync("tot_solve", new { task = "Plan a weekend trip", strategy = "best-first", maxDepth = 3, timeBudgetSeconds = 30 }, progress);
+        var answered = DateTime.UtcNow;
+
+        Assert.True(result.GetProperty("solved").GetBoolean());
+        lock (notifications)
+        {
+            var during = notifications.Where(n => n.Value.Message?.StartsWith("completed", StringComparison.Ordinal) != true).ToList();
+            Assert.NotEmpty(during);
+            Assert.True(during[0].At < answered - TimeSpan.FromMilliseconds(100), "progress arrived while the search was still running");
+            Assert.Contains("expanded", during[0].Value.Message, StringComparison.Ordinal);
+        }
+    }
+
+    private sealed class Progress(Action<ModelContextProtocol.ProgressNotificationValue> report) : IProgress<ModelContextProtocol.ProgressNotificationValue>
+    {
+        public void Report(ModelContextProtocol.ProgressNotificationValue value) => report(value);
+    }
+
+    [Fact]
     public async Task A_background_run_keeps_sampling_after_the_start_call_has_returned()
     {
         var model = TripPlanner();
