@@ -27,10 +27,10 @@ public static class MetricNames
     public const string McpToolLabel = "tool";
 
     /// <summary>Tree-of-Thoughts runs in progress (gauge).</summary>
-    public const string TotRunsActive = "totservice_tot_runs_active";
+    public const string TotRunsActive = "totmcp_tot_runs_active";
 
-    /// <summary>Tree-of-Thoughts runs ended, labelled <c>outcome</c> (e.g. <c>completed</c>, <c>failed</c>, <c>cancelled</c>).</summary>
-    public const string TotRunsTotal = "totservice_tot_runs_total";
+    /// <summary>Tree-of-Thoughts runs ended, labelled <c>outcome</c> (<c>solved</c>, <c>unsolved</c>, <c>cancelled</c>, <c>failed</c>, <c>lost</c>).</summary>
+    public const string TotRunsTotal = Publishing.Monitoring.MetricNames.TotRuns;
 
     public const string TotRunsOutcomeLabel = "outcome";
 }

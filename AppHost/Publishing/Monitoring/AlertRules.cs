@@ -80,7 +80,7 @@ internal static class AlertRules
                 "{{ $value | humanizePercentage }} of {{ $labels.job }}'s requests failed with a server error over 5 minutes."),
             Rule(
                 "TotRunsFailing",
-                $"sum by (namespace) (rate({MetricNames.TotRuns}{{{ns}, {MetricNames.TotOutcomeLabel}=\"{MetricNames.TotOutcomeFailed}\"}}[15m]))" +
+                $"sum by (namespace) (rate({MetricNames.TotRuns}{{{ns}, {MetricNames.TotOutcomeLabel}=~\"{MetricNames.TotOutcomeFailedPattern}\"}}[15m]))" +
                 $" / sum by (namespace) (rate({MetricNames.TotRuns}{{{ns}}}[15m]))" +
                 $" > {Number(TotRunFailureRatioThreshold)}",
                 "15m",

@@ -21,10 +21,13 @@ public static class MetricNames
     public const string TokenResultLabel = "result";
     public const string TokenResultSuccess = "success";
 
-    /// <summary>Counter of finished Tree-of-Thoughts runs by <see cref="TotOutcomeLabel"/>.</summary>
-    public const string TotRuns = "totservice_tot_runs_total";
+    /// <summary>
+    /// Counter of finished Tree-of-Thoughts runs by <see cref="TotOutcomeLabel"/>: <c>solved</c>, <c>unsolved</c>,
+    /// <c>cancelled</c>, <c>failed</c> (provider or store error) or <c>lost</c> (executing replica died).
+    /// </summary>
+    public const string TotRuns = "totmcp_tot_runs_total";
     public const string TotOutcomeLabel = "outcome";
-    public const string TotOutcomeFailed = "failed";
+    public const string TotOutcomeFailedPattern = "failed|lost";
 
     /// <summary>ASP.NET Core's request duration histogram (its count series), by status code.</summary>
     public const string HttpServerRequests = "http_server_request_duration_seconds_count";
