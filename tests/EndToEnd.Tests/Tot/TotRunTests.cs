@@ -19,20 +19,14 @@ public sealed class TotRunTests(TotAppModel model) : IClassFixture<TotAppModel>
         var token = await model.GetTokenAsync(cancellationToken: Cancel);
         await using var replica0 = await model.ConnectAsync(token, 0, cancellationToken: Cancel);
         await using var replica1 = await model.ConnectAsync(token, 1, cancellationToken: Cancel);
-        var notifications = new List<ProgressNotificationValue>();
+        await using var progress = new TotService.Tests.Tools.ProgressRecorder(replica0);
 
         var solved = await replica0.CallOkAsync("tot_solve", new { task = "4 9 10 13", domain = "game24", strategy = "beam", breadth = 5 },
-            new Collect(notifications));
+            progress);
         Assert.True(solved.GetProperty("solved").GetBoolean());
         TotToolCalls.AssertSolves24("4 9 10 13", solved.Str("answer"));
-        // Progress notifications precede the response; the client may hand them to IProgress a moment later.
-        await WaitUntilAsync(() =>
-        {
-            lock (notifications)
-            {
-                return Task.FromResult(notifications.Any(n => n.Message?.StartsWith("completed", StringComparison.Ordinal) == true));
-            }
-        });
+        // Progress notifications precede the response; the client dispatches them a moment later.
+        await progress.WaitForMessageAsync("completed", TimeSpan.FromSeconds(20));
 
         var runId = (await replica0.CallOkAsync("tot_start_run", new { task = "1 5 5 5", domain = "game24", strategy = "dfs" })).Str("runId");
         var status = await WaitForEndAsync(replica1, runId);
@@ -198,16 +192,5 @@ public sealed class TotRunTests(TotAppModel model) : IClassFixture<TotAppModel>
             },
         };
 #pragma warning restore MCP9005
-    }
-
-    private sealed class Collect(List<ProgressNotificationValue> values) : IProgress<ProgressNotificationValue>
-    {
-        public void Report(ProgressNotificationValue value)
-        {
-            lock (values)
-            {
-                values.Add(value);
-            }
-        }
     }
 }

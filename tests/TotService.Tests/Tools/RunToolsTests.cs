@@ -1,4 +1,3 @@
-using ModelContextProtocol;
 using TotService.Engine.Domains.Game24;
 
 namespace TotService.Tests.Tools;
@@ -42,30 +41,13 @@ public sealed class RunToolsTests(ToolsHost host) : IClassFixture<ToolsHost>
     public async Task Solve_returns_the_answer_and_ends_with_a_completed_progress_notification()
     {
         await using var client = await host.ConnectAsync("solver-" + Guid.NewGuid().ToString("N")[..6]);
-        var notifications = new List<ProgressNotificationValue>();
-        var progress = new SynchronousProgress(notifications);
+        await using var progress = new ProgressRecorder(client);
 
         var result = await client.CallOkAsync("tot_solve",
             new { task = "1 1 11 11", domain = "game24", strategy = "dfs", pruneThreshold = 0.0, maxNodes = 2000, timeBudgetSeconds = 20 }, progress);
 
         Assert.Equal("completed", result.Str("state"));
-        // Notifications precede the response on the wire, but the client may hand them to IProgress a moment later.
-        List<ProgressNotificationValue> seen;
-        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
-        {
-            while (true)
-            {
-                lock (notifications)
-                {
-                    seen = [.. notifications];
-                }
-                if (seen.Any(n => n.Message!.StartsWith("completed", StringComparison.Ordinal)))
-                {
-                    break;
-                }
-                await Task.Delay(20, wait.Token);
-            }
-        }
+        var seen = await progress.WaitForMessageAsync("completed", TimeSpan.FromSeconds(10));
         Assert.Equal(result.GetProperty("metrics").GetProperty("nodeCount").GetInt32(), (int)seen.Max(n => n.Progress));
         Assert.All(seen, n => Assert.Equal(2000, n.Total));
         Assert.All(seen, n => Assert.Contains("expanded", n.Message, StringComparison.Ordinal));
@@ -100,16 +82,5 @@ public sealed class RunToolsTests(ToolsHost host) : IClassFixture<ToolsHost>
 
         Assert.Subset(tools, new HashSet<string> { "tot_run_status", "tot_run_result", "tot_run_trace", "tot_list_runs", "tot_tree_best_path", "tot_tree_view" });
         Assert.Empty(tools.Intersect(["tot_start_run", "tot_solve", "tot_cancel_run", "tot_tree_create", "tot_tree_add_thoughts", "tot_tree_score", "tot_tree_next", "tot_tree_mark"]));
-    }
-
-    private sealed class SynchronousProgress(List<ProgressNotificationValue> values) : IProgress<ProgressNotificationValue>
-    {
-        public void Report(ProgressNotificationValue value)
-        {
-            lock (values)
-            {
-                values.Add(value);
-            }
-        }
     }
 }
