@@ -144,15 +144,20 @@ internal sealed class ResourceInstance(
             var lastLines = logs.GetLines(InstanceName).TakeLast(LastLinesOnExit).Select(l => l.Text);
             var message = $"exited with code {exitCode}";
             logs.Write(InstanceName, $"{message}; last output:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", lastLines)}", true, time);
-            Publish(s => s with { State = ResourceState.Exited, Health = HealthStatus.Unhealthy, ExitCode = exitCode, Message = message });
 
+            // Exited is final; a crash that will be retried is reported as Restarting straight away.
             if (restarts >= Resource.Restart.MaxRestarts)
             {
+                Publish(s => s with { State = ResourceState.Exited, Health = HealthStatus.Unhealthy, ExitCode = exitCode, Message = message });
                 return;
             }
             restarts++;
             var backoff = Resource.Restart.BackoffFor(restarts);
-            Publish(s => s with { State = ResourceState.Restarting, Message = $"{message}; restart {restarts} of {Resource.Restart.MaxRestarts} in {backoff.TotalSeconds:0.#} s" });
+            Publish(s => s with
+            {
+                State = ResourceState.Restarting, Health = HealthStatus.Unhealthy, ExitCode = exitCode,
+                Message = $"{message}; restart {restarts} of {Resource.Restart.MaxRestarts} in {backoff.TotalSeconds:0.#} s",
+            });
             try
             {
                 await Task.Delay(backoff, time, stopping);

@@ -58,7 +58,7 @@ public sealed class ResourceNotificationService
     public Task<IReadOnlyList<ResourceSnapshot>> WaitForResourceHealthyAsync(string resource, CancellationToken cancellationToken = default) =>
         WaitForResourceAsync(resource, snapshot =>
         {
-            if (snapshot.State is ResourceState.FailedToStart or ResourceState.Finished)
+            if (snapshot.State is ResourceState.FailedToStart or ResourceState.Finished or ResourceState.Exited)
             {
                 throw new InvalidOperationException(
                     $"Resource '{snapshot.InstanceName}' will not become healthy: {snapshot.State}. {snapshot.Message}");

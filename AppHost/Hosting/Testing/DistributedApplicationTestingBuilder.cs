@@ -64,6 +64,16 @@ public sealed class DistributedApplicationTestingBuilder
         return this;
     }
 
+    public DistributedApplicationTestingBuilder WithEnvironment(string resource, string name, ReferenceExpression value)
+    {
+        Builder.GetResource<Resource>(resource).Environment[name] = value;
+        return this;
+    }
+
+    /// <summary>The URL of a resource's endpoint as its processes will see it (replica 0).</summary>
+    public EndpointReference GetEndpoint(string resource) =>
+        new(Builder.GetResource<ProcessResource>(resource), Builder.GetResource<ProcessResource>(resource).EndpointName);
+
     public Task<DistributedApplication> BuildAsync() => Task.FromResult(Builder.Build());
 
     private static void ConfigureForTesting(DistributedApplicationBuilder builder)

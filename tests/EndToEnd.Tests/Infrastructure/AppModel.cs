@@ -39,7 +39,16 @@ public class AppModel : IAsyncLifetime
         using var timeout = new CancellationTokenSource(StartupTimeout);
         foreach (var resource in new[] { "redis", "keyservice", "totservice" })
         {
-            await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+            try
+            {
+                await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException)
+            {
+                // The resource's own output says why; without it a start-up failure is a bare timeout.
+                var output = string.Join('\n', _app.ResourceLogs.GetLinesOfResource(resource).TakeLast(40).Select(l => $"{l.Instance} | {l.Text}"));
+                throw new InvalidOperationException($"'{resource}' did not become healthy: {ex.Message}\n{output}", ex);
+            }
         }
     }
 
