@@ -34,6 +34,15 @@ public sealed class KeyRingManager(
         {
             TryApply(document);
         }
+        else if (cache.StoreReachable && !cache.Current.Ring.IsEmpty)
+        {
+            // The store is up but has lost the ring (e.g. Redis restarted without persistence): write back the keys
+            // this replica holds now, not at the next scheduled change, or a replica starting against the empty
+            // store would create an unrelated ring and every replica would drop the keys tokens in flight use.
+            logger.LogWarning("Key ring store {Location} is empty; re-seeding it with {KeyCount} cached keys",
+                store.Location, cache.Current.Ring.Keys.Count);
+            await EnsureAsync(rotateNow: false, reseed: true, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -41,10 +50,13 @@ public sealed class KeyRingManager(
     /// <paramref name="rotateNow"/>, starts a rotation unless one is already under way.
     /// </summary>
     /// <returns>The key waiting to sign, if any, after the call.</returns>
-    public async Task<KeyMetadata?> EnsureAsync(bool rotateNow, CancellationToken cancellationToken)
+    public Task<KeyMetadata?> EnsureAsync(bool rotateNow, CancellationToken cancellationToken) =>
+        EnsureAsync(rotateNow, reseed: false, cancellationToken);
+
+    private async Task<KeyMetadata?> EnsureAsync(bool rotateNow, bool reseed, CancellationToken cancellationToken)
     {
         var cached = cache.Current.Ring;
-        if (!rotateNow && !cached.IsEmpty && !lifecycle.Plan(cached.Metadata, time.GetUtcNow()).Changed)
+        if (!rotateNow && !reseed && !cached.IsEmpty && !lifecycle.Plan(cached.Metadata, time.GetUtcNow()).Changed)
         {
             return null;
         }

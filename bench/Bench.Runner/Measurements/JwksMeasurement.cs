@@ -33,6 +33,15 @@ public static class JwksMeasurement
                 Ratio(service.P99Ms / reference.P99Ms) + " (p99)", "p99 < 5 ms", service.P99Ms < 5));
 
             context.BaselineRssMiB["static"] = ProcStats.RssBytes(baseline.Pid) / 1048576.0;
+
+            // Attribution: the same minimal endpoint with the services' shared AddServiceDefaults() (telemetry).
+            await using var withDefaults = await BaselineProcess.StartAsync("/health", ["--mode=static", $"--file={file}", $"--route={Path}", "--telemetry=true"], context.CancellationToken);
+            var (instrumented, plain) = await context.CompareAsync((new Uri(withDefaults.BaseAddress, Path), new WrkRequest()), (new Uri(baseline.BaseAddress, Path), new WrkRequest()));
+            context.Report.Add(new Row(
+                "Attribution: minimal endpoint + AddServiceDefaults() (OpenTelemetry tracing, metrics, logging), same bytes: RPS",
+                $"{F(instrumented.RequestsPerSecond, "0")} (p99 {F(instrumented.P99Ms)} ms)",
+                $"{F(plain.RequestsPerSecond, "0")} minimal Kestrel",
+                Ratio(instrumented.RequestsPerSecond / plain.RequestsPerSecond), "-", null));
             context.BaselineColdStarts.Add(baseline.StartToHealthy);
         }
         finally
