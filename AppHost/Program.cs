@@ -20,6 +20,8 @@ var totservice = builder.AddProject<Projects.TotService>("totservice")
 
 keyservice.WithTokenIssuerSettings(audience: totservice);
 totservice.WithTokenValidationSettings(issuer: keyservice);
+builder.AddPrometheus();
+builder.AddDashboard();
 builder.AddPublishers();
 builder.AnnounceMcpEndpoint(keyservice, totservice);
 

@@ -1,4 +1,5 @@
 using KeyService.Apis;
+using KeyService.Diagnostics;
 using KeyService.Keys;
 using KeyService.Options;
 using KeyService.Tokens;
@@ -12,6 +13,7 @@ public static class KeyServiceExtensions
     {
         builder.AddServiceDefaults();
         builder.AddKeyServiceOptions();
+        builder.AddKeyServiceDiagnostics();
         builder.AddKeyRing();
         builder.AddTokenIssuance();
         builder.AddAdminAuthentication();

@@ -28,15 +28,25 @@ public sealed class DistributedApplication : IAsyncDisposable
         new(args, AppModelCapture.Current?.Configure);
 
     /// <summary>Allocates ports and parameters, then starts every resource in dependency order (returns at once).</summary>
-    public Task StartAsync(CancellationToken cancellationToken = default)
+    public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         _orchestrator.Prepare();
+        foreach (var hook in Model.LifecycleHooks)
+        {
+            await hook.AfterEndpointsAllocatedAsync(this, cancellationToken);
+        }
         _orchestrator.Start();
-        return Task.CompletedTask;
     }
 
-    public Task StopAsync() => _orchestrator.StopAsync();
+    public async Task StopAsync()
+    {
+        foreach (var hook in Model.LifecycleHooks)
+        {
+            await hook.StopAsync();
+        }
+        await _orchestrator.StopAsync();
+    }
 
     /// <summary>The entry point's loop: publish when asked to, else run until Ctrl+C / SIGTERM and stop everything.</summary>
     public async Task<int> RunAsync()
@@ -127,6 +137,7 @@ public sealed class DistributedApplication : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await StopAsync();
         await _orchestrator.DisposeAsync();
         if (Model.Options.DeleteDataDirectoryOnDispose && Directory.Exists(Model.Options.DataDirectory))
         {

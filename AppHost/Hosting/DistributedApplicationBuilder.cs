@@ -47,6 +47,9 @@ public sealed class DistributedApplicationBuilder
     /// <summary>Lines printed once every resource is healthy (how to reach the app).</summary>
     public List<Func<DistributedApplication, string>> ReadyMessages { get; } = [];
 
+    /// <summary>Components started with the app model and stopped with it (dashboard, metrics scraping).</summary>
+    public List<IDistributedApplicationLifecycleHook> LifecycleHooks { get; } = [];
+
     /// <summary>Publishers selected with <c>--publisher name --output-path path</c>.</summary>
     public PublisherRegistry Publishers { get; } = new();
 

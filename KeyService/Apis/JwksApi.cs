@@ -32,8 +32,9 @@ public static class JwksApi
             ? "no-store"
             : $"public, max-age={(long)options.Value.JwksMaxAge.TotalSeconds}";
 
+        // If-None-Match uses the weak comparison (RFC 9110 section 13.1.2): W/"x" matches "x".
         var notModified = context.Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } tags
-            && tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || (!tag.IsWeak && tag.Tag == snapshot.ETag));
+            && tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Tag == snapshot.ETag);
         metrics.JwksRequest(notModified);
         return notModified
             ? Results.StatusCode(StatusCodes.Status304NotModified)

@@ -35,7 +35,7 @@ public static class TokenApi
         {
             form = await context.Request.ReadFormAsync(cancellationToken);
         }
-        catch (InvalidDataException)
+        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)
         {
             return Error(context, TokenError.InvalidRequest("The form body is malformed or too large."));
         }

@@ -1,4 +1,3 @@
-using KeyService.Diagnostics;
 using KeyService.Options;
 using KeyService.Storage;
 using Microsoft.Extensions.Options;
@@ -36,8 +35,6 @@ public static class KeyRingExtensions
         builder.Services.AddSingleton<RsaKeyFactory>();
         builder.Services.AddSingleton<KeyRingCache>();
         builder.Services.AddSingleton<KeyRingManager>();
-        builder.Services.AddSingleton<KeyServiceMetrics>();
-        builder.Services.AddSingleton<KeyServiceTelemetry>();
         builder.Services.AddHostedService<KeyRotationService>();
         builder.Services.AddHealthChecks().AddCheck<KeyRingHealthCheck>("keyring", tags: ["ready"]);
         return builder;

@@ -26,6 +26,12 @@ public sealed class KeyRingManager(
     /// <summary>How long a change waits for another replica's rotation to finish.</summary>
     public static readonly TimeSpan LockWait = TimeSpan.FromSeconds(10);
 
+    /// <summary>Keys this close to removal are not restored, so replicas with slightly different clocks never flap.</summary>
+    private static readonly TimeSpan RestoreMargin = TimeSpan.FromMinutes(5);
+
+    // Set when the store lost keys we hold (e.g. Redis restarted without persistence): the next check restores them.
+    private volatile bool _repairStore;
+
     /// <summary>Re-reads the store; keeps serving the cached ring when the store is unreachable or unreadable.</summary>
     public async Task ReloadAsync(CancellationToken cancellationToken)
     {
@@ -36,12 +42,7 @@ public sealed class KeyRingManager(
         }
         else if (cache.StoreReachable && !cache.Current.Ring.IsEmpty)
         {
-            // The store is up but has lost the ring (e.g. Redis restarted without persistence): write back the keys
-            // this replica holds now, not at the next scheduled change, or a replica starting against the empty
-            // store would create an unrelated ring and every replica would drop the keys tokens in flight use.
-            logger.LogWarning("Key ring store {Location} is empty; re-seeding it with {KeyCount} cached keys",
-                store.Location, cache.Current.Ring.Keys.Count);
-            await EnsureAsync(rotateNow: false, reseed: true, cancellationToken);
+            _repairStore = true;
         }
     }
 
@@ -50,13 +51,10 @@ public sealed class KeyRingManager(
     /// <paramref name="rotateNow"/>, starts a rotation unless one is already under way.
     /// </summary>
     /// <returns>The key waiting to sign, if any, after the call.</returns>
-    public Task<KeyMetadata?> EnsureAsync(bool rotateNow, CancellationToken cancellationToken) =>
-        EnsureAsync(rotateNow, reseed: false, cancellationToken);
-
-    private async Task<KeyMetadata?> EnsureAsync(bool rotateNow, bool reseed, CancellationToken cancellationToken)
+    public async Task<KeyMetadata?> EnsureAsync(bool rotateNow, CancellationToken cancellationToken)
     {
         var cached = cache.Current.Ring;
-        if (!rotateNow && !reseed && !cached.IsEmpty && !lifecycle.Plan(cached.Metadata, time.GetUtcNow()).Changed)
+        if (!rotateNow && !_repairStore && !cached.IsEmpty && !lifecycle.Plan(cached.Metadata, time.GetUtcNow()).Changed)
         {
             return null;
         }
@@ -71,19 +69,28 @@ public sealed class KeyRingManager(
 
         // Re-read under the lock: another replica may have rotated a moment ago.
         var document = await LoadAsync(cancellationToken, throwOnFailure: true);
-        var ring = document is null ? cache.Current.Ring : ReadForUpdate(document);
-        if (ring is null)
+        var stored = document is null ? KeyRing.Empty : ReadForUpdate(document);
+        if (stored is null)
         {
             return null;
         }
 
         var now = time.GetUtcNow();
+        var lost = LostKeys(stored, now);
+        var ring = lost.Count == 0 ? stored : new KeyRing([.. stored.Keys, .. lost]);
         var plan = lifecycle.Plan(ring.Metadata, now, rotateNow);
-        // An empty store while we hold keys (e.g. Redis restarted without persistence) is re-seeded from the cache.
-        if (!plan.Changed && document is not null)
+        if (!plan.Changed && lost.Count == 0)
         {
-            TryApply(document);
+            _repairStore = false;
+            if (document is not null)
+            {
+                TryApply(document);
+            }
             return KeyLifecycle.PendingAt(ring.Metadata, now);
+        }
+        foreach (var key in lost)
+        {
+            logger.LogWarning("Restoring signing key {KeyId} to the key ring store {Location}, which had lost it", key.Kid, store.Location);
         }
 
         var keys = plan.Keep.Select(m => ring.Find(m.Kid)!.WithMetadata(m)).ToList();
@@ -99,6 +106,7 @@ public sealed class KeyRingManager(
         await store.SaveAsync(bytes, cancellationToken);
         cache.ReportStore(reachable: true);
         cache.Update(next, SHA256.HashData(bytes));
+        _repairStore = false;
         await NotifyAsync(cancellationToken);
 
         if (created is not null)
@@ -153,9 +161,20 @@ public sealed class KeyRingManager(
         try
         {
             var ring = serializer.Deserialize(document, cache.Current.Ring);
+            if (LostKeys(ring, time.GetUtcNow()).Count > 0)
+            {
+                // Keep what we hold (tokens signed by those keys are still in flight); the next check merges it back.
+                _repairStore = true;
+                return;
+            }
             cache.Update(ring, hash);
             logger.LogInformation("Key ring loaded from {Location}: {KeyCount} keys, signing key {KeyId}",
                 store.Location, ring.Keys.Count, ring.SigningKeyAt(time.GetUtcNow())?.Kid);
+        }
+        catch (Exception ex) when ((ex is CryptographicException or InvalidDataException or FormatException) && protector.IsEphemeral)
+        {
+            logger.LogWarning("Key ring at {Location} was written under another ephemeral key-encryption key; it will be replaced",
+                store.Location);
         }
         catch (Exception ex) when (ex is CryptographicException or InvalidDataException or FormatException)
         {
@@ -163,6 +182,10 @@ public sealed class KeyRingManager(
                 store.Location);
         }
     }
+
+    /// <summary>Keys we hold that the store no longer has although their grace period is not over.</summary>
+    private List<RingKey> LostKeys(KeyRing stored, DateTimeOffset now) =>
+        [.. cache.Current.Ring.Keys.Where(k => stored.Find(k.Kid) is null && k.Metadata.Removes > now + RestoreMargin)];
 
     /// <summary>The stored ring to change; null when it cannot be read and must not be overwritten.</summary>
     private KeyRing? ReadForUpdate(byte[] document)

@@ -7,7 +7,7 @@ namespace KeyService.Options;
 /// Refuses at start-up every setting that would break tokens in flight or leak secrets; each message names the
 /// settings involved so an operator knows what to change.
 /// </summary>
-public sealed class KeyServiceOptionsValidator(IHostEnvironment environment) : IValidateOptions<KeyServiceOptions>
+public sealed class KeyServiceOptionsValidator(IHostEnvironment environment, IConfiguration configuration) : IValidateOptions<KeyServiceOptions>
 {
     private const string S = KeyServiceOptions.SectionName;
     private static readonly int[] KeySizes = [2048, 3072, 4096];
@@ -38,6 +38,11 @@ public sealed class KeyServiceOptionsValidator(IHostEnvironment environment) : I
             if (!environment.IsDevelopment())
             {
                 failures.Add($"{S}:KeyEncryptionKey is required outside Development (base64 of 32 random bytes).");
+            }
+            else if (!string.IsNullOrEmpty(configuration.GetConnectionString("redis")))
+            {
+                // Ephemeral keys differ per replica: replicas sharing a Redis ring could not read each other's keys.
+                failures.Add($"{S}:KeyEncryptionKey is required when ConnectionStrings:redis is set, even in Development.");
             }
             return;
         }
@@ -116,12 +121,16 @@ public sealed class KeyServiceOptionsValidator(IHostEnvironment environment) : I
             {
                 failures.Add($"{at}:AllowedScopes must list at least one scope, each without spaces.");
             }
-            if (client.AllowedAudiences.Count == 0 || client.AllowedAudiences.Any(a => !Uri.TryCreate(a, UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.Fragment)))
+            if (client.AllowedAudiences.Count == 0 || client.AllowedAudiences.Any(a => !IsResourceUrl(a)))
             {
-                failures.Add($"{at}:AllowedAudiences must list at least one absolute URL without fragment (RFC 8707).");
+                failures.Add($"{at}:AllowedAudiences must list at least one absolute http(s) URL without fragment (RFC 8707).");
             }
         }
     }
+
+    // "/path" parses as an absolute file: URI on Unix; resources here are HTTP endpoints.
+    private static bool IsResourceUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && string.IsNullOrEmpty(uri.Fragment);
 
     private void ValidateSecret(ClientOptions client, string at, List<string> failures)
     {

@@ -13,14 +13,18 @@ public sealed class ClientCredentialsGrant(
     ClientFailureLimiter limiter,
     AccessTokenIssuer issuer,
     KeyServiceMetrics metrics,
+    KeyServiceTelemetry telemetry,
     ILogger<ClientCredentialsGrant> logger)
 {
     private const string UnknownClient = "unknown";
 
     public (IssuedToken? Token, TokenError? Error) Handle(StringValues authorization, IFormCollection form)
     {
+        using var activity = telemetry.Source.StartActivity("token.issue");
         var (token, error, clientId) = Evaluate(authorization, form);
-        metrics.TokenRequest(clientId, error?.Error ?? "success");
+        var result = error?.Error ?? "success";
+        metrics.TokenRequest(clientId, result);
+        activity?.SetTag("oauth.client_id", clientId).SetTag("oauth.result", result).SetTag("jwt.kid", token?.KeyId);
         return (token, error);
     }
 

@@ -11,11 +11,14 @@ public static class JwksValidator
 {
     private static readonly JsonWebTokenHandler Handler = new();
 
-    public static Task<TokenValidationResult> ValidateAsync(string token, string jwksJson, Func<DateTimeOffset>? now = null, bool validateLifetime = true)
+    public static Task<TokenValidationResult> ValidateAsync(string token, string jwksJson, Func<DateTimeOffset>? now = null, bool validateLifetime = true) =>
+        ValidateAsync(token, new JsonWebKeySet(jwksJson).GetSigningKeys(), now, validateLifetime);
+
+    public static Task<TokenValidationResult> ValidateAsync(string token, IList<SecurityKey> signingKeys, Func<DateTimeOffset>? now = null, bool validateLifetime = true)
     {
         var parameters = new TokenValidationParameters
         {
-            IssuerSigningKeys = new JsonWebKeySet(jwksJson).GetSigningKeys(),
+            IssuerSigningKeys = signingKeys,
             ValidIssuer = TestSettings.Issuer,
             ValidAudience = TestSettings.McpAudience,
             ValidTypes = ["at+jwt"],

@@ -1,3 +1,4 @@
+using KeyService.Diagnostics;
 using KeyService.Keys;
 using KeyService.Options;
 using KeyService.Tokens;
@@ -25,6 +26,7 @@ public sealed class KeyRingTestContext : IDisposable
         builder.Services.AddMetrics();
         builder.Services.AddLogging();
         builder.AddKeyServiceOptions();
+        builder.AddKeyServiceDiagnostics();
         builder.AddKeyRing();
         builder.AddTokenIssuance();
         _host = builder.Build();
@@ -49,11 +51,11 @@ public sealed class KeyRingTestContext : IDisposable
         Services.GetRequiredService<AccessTokenIssuer>().Issue(TestSettings.DevClient, ["tot:read"], TestSettings.McpAudience)
         ?? throw new InvalidOperationException("No active key.");
 
-    /// <summary>Lifecycle settings scaled down (1 day rotation) so simulated days take few steps.</summary>
+    /// <summary>Lifecycle settings scaled down (12 h rotation) so simulated days take few steps.</summary>
     public static Dictionary<string, string?> FastSettings(string? dataDirectory = null)
     {
         var settings = TestSettings.Create(dataDirectory: dataDirectory);
-        settings["KeyService:RotationInterval"] = "1.00:00:00";
+        settings["KeyService:RotationInterval"] = "12:00:00";
         settings["KeyService:PropagationTime"] = "01:00:00";
         settings["KeyService:GraceTime"] = "02:00:00";
         settings["KeyService:TokenLifetime"] = "00:15:00";

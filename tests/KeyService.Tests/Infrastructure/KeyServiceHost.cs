@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace KeyService.Tests.Infrastructure;
 
@@ -37,8 +36,8 @@ public sealed class KeyServiceHost : IAsyncDisposable
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Configuration.AddInMemoryCollection(settings);
+        builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning")]);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddKeyService();
 
         var app = builder.Build();

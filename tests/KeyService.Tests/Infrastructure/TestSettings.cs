@@ -19,7 +19,7 @@ public static class TestSettings
 
     public static string NewKeyEncryptionKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-    public static string NewDataDirectory() => Directory.CreateTempSubdirectory("keyservice-test-").FullName;
+    public static string NewDataDirectory() => Directory.CreateDirectory(Path.Combine(TestDataRoot.Path, Guid.NewGuid().ToString("N"))).FullName;
 
     public static Dictionary<string, string?> Create(string? keyEncryptionKey = null, string? dataDirectory = null) => new()
     {

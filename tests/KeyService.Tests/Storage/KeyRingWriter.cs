@@ -18,11 +18,11 @@ internal static class KeyRingWriter
         var serializer = new KeyRingSerializer(new KeyProtector(Convert.FromBase64String(keyEncryptionKey), isEphemeral: false));
         var store = new FileKeyRingStore(directory);
         var ringLock = new FileKeyRingLock(directory, TimeProvider.System);
-        var keys = Enumerable.Range(0, 8).Select(_ => RSA.Create(2048)).ToList();
+        var keys = Enumerable.Range(0, 3).Select(_ => RSA.Create(2048)).ToList();
         Console.WriteLine("ready");
         for (long generation = 1; ; generation++)
         {
-            var ring = new KeyRing([.. keys.Take(generation % 2 == 0 ? 8 : 3).Select((rsa, i) => serializer.Seal(Schedule(generation, i), rsa))]);
+            var ring = new KeyRing([.. keys.Take(generation % 2 == 0 ? 3 : 1).Select((rsa, i) => serializer.Seal(Schedule(generation, i), rsa))]);
             var bytes = serializer.Serialize(ring);
             var held = ringLock.TryAcquireAsync(TimeSpan.FromSeconds(10), CancellationToken.None).GetAwaiter().GetResult()
                 ?? throw new TimeoutException("lock");

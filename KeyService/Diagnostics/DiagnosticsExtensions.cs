@@ -1,0 +1,12 @@
+namespace KeyService.Diagnostics;
+
+public static class DiagnosticsExtensions
+{
+    /// <summary>The <c>TotMcp.KeyService</c> meter and activity source; ServiceDefaults exports both.</summary>
+    public static IHostApplicationBuilder AddKeyServiceDiagnostics(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<KeyServiceMetrics>();
+        builder.Services.AddSingleton<KeyServiceTelemetry>();
+        return builder;
+    }
+}
