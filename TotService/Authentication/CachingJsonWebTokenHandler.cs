@@ -22,10 +22,10 @@ namespace TotService.Authentication;
 public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider) : JsonWebTokenHandler
 {
     /// <summary>
-    /// Remembered tokens per replica: about 10 MiB at most (token, parsed token and identity). Clients reuse a token
-    /// for its lifetime, so this covers a thousand active clients; beyond that tokens are simply validated more often.
+    /// Remembered tokens per replica: a few MiB at most (token, parsed token and identity). Clients reuse a token
+    /// for its lifetime, so this covers hundreds of active clients; beyond that tokens are simply validated more often.
     /// </summary>
-    public const int Capacity = 1024;
+    public const int Capacity = 256;
 
     private readonly ConcurrentDictionary<string, Validated> _validated = new(StringComparer.Ordinal);
 

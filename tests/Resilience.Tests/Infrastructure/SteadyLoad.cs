@@ -13,12 +13,15 @@ public sealed record Outcome(TimeSpan At, string Kind, string Resource, int Repl
 
 /// <summary>
 /// A bounded background load on every replica: token requests and JWKS reads on KeyService, MCP whoami calls on
-/// TotService with the latest valid token. Every answer is recorded. MCP sessions live in one replica's memory, so a
+/// TotService. Like a real MCP client, the calls reuse one token and switch to a freshly issued one every
+/// <see cref="TokenReuse"/>, so tokens issued before a fault keep being presented during and after it. Every answer
+/// is recorded. MCP sessions live in one replica's memory, so a
 /// session lost with its replica (404) is reopened; that is the documented behaviour of stateful MCP, not an error.
 /// </summary>
 public sealed class SteadyLoad : IAsyncDisposable
 {
     private static readonly TimeSpan MaxDuration = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan TokenReuse = TimeSpan.FromSeconds(5);
     private readonly ResilienceAppModel _model;
     private readonly CancellationTokenSource _stop = new(MaxDuration);
     private readonly ConcurrentQueue<Outcome> _outcomes = new();
@@ -26,6 +29,7 @@ public sealed class SteadyLoad : IAsyncDisposable
     private readonly List<Task> _workers = [];
     private readonly TimeSpan _pause;
     private volatile string _token;
+    private long _tokenSince;
 
     private SteadyLoad(ResilienceAppModel model, string token, TimeSpan pause)
     {
@@ -78,7 +82,9 @@ public sealed class SteadyLoad : IAsyncDisposable
         request.RequestUri = new Uri(_model.App.GetEndpoint("keyservice", replica), "/connect/token");
         using var response = await http.SendAsync(request, _stop.Token);
         var body = await response.Content.ReadAsStringAsync(_stop.Token);
-        if (response.IsSuccessStatusCode)
+        var since = Interlocked.Read(ref _tokenSince);
+        if (response.IsSuccessStatusCode && _clock.Elapsed.Ticks - since > TokenReuse.Ticks
+            && Interlocked.CompareExchange(ref _tokenSince, _clock.Elapsed.Ticks, since) == since)
         {
             _token = JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
         }
