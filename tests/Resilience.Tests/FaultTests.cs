@@ -9,7 +9,7 @@ namespace Resilience.Tests;
 /// Faults under steady load (tokens, JWKS and MCP whoami on every replica) against the whole app model. Each test
 /// starts from a healthy model and leaves one. See <see cref="LoadVerdict"/> for what the answers must satisfy.
 /// </summary>
-public sealed class FaultTests(ResilienceAppModel model) : IClassFixture<ResilienceAppModel>
+public sealed class FaultTests(ResilienceAppModel model, ITestOutputHelper output) : IClassFixture<ResilienceAppModel>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -38,6 +38,7 @@ public sealed class FaultTests(ResilienceAppModel model) : IClassFixture<Resilie
         await Task.Delay(Steady, Ct);
         await load.StopAsync();
 
+        output.WriteLine($"{load.Outcomes.Count} requests; ready again {recovery.TotalSeconds:0.0} s after the fault ended");
         LoadVerdict.AssertClean(load.Outcomes, new FaultWindow("redis", 0, killed, recovered, Unavailable503: true));
         LoadVerdict.AssertServedAfter(load.Outcomes, recovered + TimeSpan.FromSeconds(0.5), model.Replicas);
         Assert.True(recovery < RecoveryBound, $"recovery took {recovery.TotalSeconds:0.0} s after Redis returned (at {restarted.TotalSeconds:0.0} s)");
@@ -64,6 +65,7 @@ public sealed class FaultTests(ResilienceAppModel model) : IClassFixture<Resilie
         await Task.Delay(Steady, Ct);
         await load.StopAsync();
 
+        output.WriteLine($"{load.Outcomes.Count} requests; ready again {recovery.TotalSeconds:0.0} s after the fault ended");
         LoadVerdict.AssertClean(load.Outcomes, new FaultWindow("keyservice", 1, killed, recovered));
         LoadVerdict.AssertServedAfter(load.Outcomes, recovered + TimeSpan.FromSeconds(0.5), model.Replicas);
         Assert.True(recovery < RecoveryBound, $"keyservice-1 took {recovery.TotalSeconds:0.0} s to be ready again");
@@ -88,6 +90,7 @@ public sealed class FaultTests(ResilienceAppModel model) : IClassFixture<Resilie
         await Task.Delay(Steady, Ct);
         await load.StopAsync();
 
+        output.WriteLine($"{load.Outcomes.Count} requests; ready again {recovery.TotalSeconds:0.0} s after the fault ended");
         LoadVerdict.AssertClean(load.Outcomes, new FaultWindow("totservice", 1, killed, recovered));
         LoadVerdict.AssertServedAfter(load.Outcomes, recovered + TimeSpan.FromSeconds(0.5), model.Replicas);
         Assert.True(recovery < RecoveryBound, $"totservice-1 took {recovery.TotalSeconds:0.0} s to be ready again");
@@ -118,6 +121,7 @@ public sealed class FaultTests(ResilienceAppModel model) : IClassFixture<Resilie
         await Task.Delay(Steady, Ct);
         await load.StopAsync();
 
+        output.WriteLine($"{load.Outcomes.Count} requests; ready again {recovery.TotalSeconds:0.0} s after the fault ended");
         LoadVerdict.AssertClean(load.Outcomes, new FaultWindow("keyservice", 0, killed, recovered));
         LoadVerdict.AssertServedAfter(load.Outcomes, recovered + TimeSpan.FromSeconds(0.5), model.Replicas);
         Assert.True(recovery < RecoveryBound, $"keyservice-0 took {recovery.TotalSeconds:0.0} s to be ready again");
