@@ -1,3 +1,4 @@
+using AppHost.Hosting.Orchestration;
 using Bench.Runner.Infrastructure;
 using static Bench.Runner.Infrastructure.Report;
 
@@ -22,9 +23,21 @@ public static class McpMeasurement
         await CheckAsync(serviceEndpoint, token, serviceSession, context.CancellationToken);
         await CheckAsync(baselineEndpoint, null, baselineSession, context.CancellationToken);
 
+        // Diagnostic: a log line per request would be a hot-path cost of its own (console and OpenTelemetry logging).
+        var logged = 0;
+        void Count(LogLine line)
+        {
+            if (line.Instance.StartsWith("totservice", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref logged);
+            }
+        }
+        app.App.ResourceLogs.LineWritten += Count;
         var (service, reference) = await context.CompareAsync(
             (serviceEndpoint, new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(token, serviceSession))),
             (baselineEndpoint, new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(null, baselineSession))));
+        app.App.ResourceLogs.LineWritten -= Count;
+        context.Report.Section("Diagnostics", $"- TotService log lines written while it served the MCP load: {logged}.");
         var ratio = service.RequestsPerSecond / reference.RequestsPerSecond;
         context.Report.Add(new Row(
             $"MCP tools/call whoami, authenticated, {BenchContext.Connections} connections: RPS",
