@@ -13,6 +13,10 @@ public static class BenchProgram
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["profile", ..])
+        {
+            return await ProfileTarget.RunAsync();
+        }
         var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(20));
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace Bench.Runner.Infrastructure;
 
@@ -8,8 +9,11 @@ public sealed class BaselineProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private BaselineProcess(Process process, Uri baseAddress, TimeSpan startToHealthy)
+    private readonly StrongBox<long> _outputLines;
+
+    private BaselineProcess(Process process, Uri baseAddress, TimeSpan startToHealthy, StrongBox<long> outputLines)
     {
+        _outputLines = outputLines;
         _process = process;
         BaseAddress = baseAddress;
         StartToHealthy = startToHealthy;
@@ -20,6 +24,9 @@ public sealed class BaselineProcess : IAsyncDisposable
     public TimeSpan StartToHealthy { get; }
 
     public int Pid => _process.Id;
+
+    /// <summary>Lines the host has written to stdout and stderr so far.</summary>
+    public long OutputLines => Interlocked.Read(ref _outputLines.Value);
 
     public static async Task<BaselineProcess> StartAsync(string healthPath, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
@@ -47,13 +54,14 @@ public sealed class BaselineProcess : IAsyncDisposable
 
         var clock = Stopwatch.StartNew();
         var process = Process.Start(start) ?? throw new InvalidOperationException("The baseline host did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var lines = new StrongBox<long>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { Interlocked.Increment(ref lines.Value); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Interlocked.Increment(ref lines.Value); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var baseAddress = new Uri($"http://localhost:{port}");
         var elapsed = await Health.WaitHealthyAsync(new Uri(baseAddress, healthPath), clock, TimeSpan.FromSeconds(30), cancellationToken);
-        return new BaselineProcess(process, baseAddress, elapsed);
+        return new BaselineProcess(process, baseAddress, elapsed, lines);
     }
 
     private static int FreePort()

@@ -14,7 +14,10 @@ public static class McpMeasurement
     {
         var app = context.App;
         var token = await app.GetTokenAsync(context.CancellationToken);
-        await using var baseline = await BaselineProcess.StartAsync("/health", ["--mode=mcp"], context.CancellationToken);
+        await using var baseline = await BaselineProcess.StartAsync("/health",
+            // TotService's log levels (its appsettings.json), so both sides log alike.
+            ["--mode=mcp", "--Logging:LogLevel:Default=Information", "--Logging:LogLevel:Microsoft.AspNetCore=Warning", "--Logging:LogLevel:ModelContextProtocol=Warning"],
+            context.CancellationToken);
 
         var serviceEndpoint = app.McpEndpoint(0);
         var baselineEndpoint = new Uri(baseline.BaseAddress, "/mcp");
@@ -25,19 +28,27 @@ public static class McpMeasurement
 
         // Diagnostic: a log line per request would be a hot-path cost of its own (console and OpenTelemetry logging).
         var logged = 0;
+        var samples = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
         void Count(LogLine line)
         {
             if (line.Instance.StartsWith("totservice", StringComparison.Ordinal))
             {
                 Interlocked.Increment(ref logged);
+                if (samples.Count < 8)
+                {
+                    samples.TryAdd(line.Text.Length > 160 ? line.Text[..160] : line.Text, 0);
+                }
             }
         }
         app.App.ResourceLogs.LineWritten += Count;
+        var baselineLinesBefore = baseline.OutputLines;
         var (service, reference) = await context.CompareAsync(
             (serviceEndpoint, new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(token, serviceSession))),
             (baselineEndpoint, new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(null, baselineSession))));
         app.App.ResourceLogs.LineWritten -= Count;
-        context.Report.Section("Diagnostics", $"- TotService log lines written while it served the MCP load: {logged}.");
+        context.Report.Section("Diagnostics", $"- Baseline MCP host output lines during the same load: {baseline.OutputLines - baselineLinesBefore}.\n" +
+            $"- TotService log lines written while it served the MCP load: {logged}; the first ones:\n\n" +
+            string.Join("\n", samples.Keys.Select(l => $"      {l}")));
         var ratio = service.RequestsPerSecond / reference.RequestsPerSecond;
         context.Report.Add(new Row(
             $"MCP tools/call whoami, authenticated, {BenchContext.Connections} connections: RPS",
