@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using TotService.Configuration;
 
@@ -48,7 +47,7 @@ public static class KeyServiceAuthenticationExtensions
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<TotServiceOptions>, KeyServiceSigningKeys>((jwt, totOptions, signingKeys) =>
+            .Configure<IOptions<TotServiceOptions>, KeyServiceSigningKeys, TimeProvider>((jwt, totOptions, signingKeys, timeProvider) =>
             {
                 var settings = totOptions.Value;
                 jwt.ConfigurationManager = signingKeys;
@@ -58,7 +57,8 @@ public static class KeyServiceAuthenticationExtensions
                 jwt.IncludeErrorDetails = false;
                 jwt.EventsType = typeof(TokenValidationEvents);
                 jwt.TokenHandlers.Clear();
-                jwt.TokenHandlers.Add(new JsonWebTokenHandler
+                // Remembers validated tokens: the signature is checked once per token, not once per request.
+                jwt.TokenHandlers.Add(new CachingJsonWebTokenHandler(timeProvider)
                 {
                     MapInboundClaims = false,
                     MaximumTokenSizeInBytes = settings.MaxTokenBytes,

@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace TotService.Authentication;
+
+/// <summary>
+/// <see cref="JsonWebTokenHandler"/> that remembers tokens it has fully validated, so a client sending the same
+/// bearer token on every MCP request pays the RS256 signature check (most of the validation cost) once per token
+/// instead of once per request (docs/BENCHMARKS.md). A remembered token is accepted again only while
+/// <list type="bullet">
+/// <item>it is byte-for-byte the same string (the cache key is the whole token, so nothing else can match it);</item>
+/// <item>its <c>exp</c> has not passed (no clock skew is granted to a remembered token; after <c>exp</c> it is
+/// validated from scratch, which applies the configured skew);</item>
+/// <item>the key that signed it is still among the signing keys of this request's parameters, so a key removed from
+/// KeyService's JWKS stops validating its tokens at the next key refresh, as it would without the cache.</item>
+/// </list>
+/// Failures are never remembered. The cache is bounded (<see cref="Capacity"/>): when full, expired entries go first,
+/// then an arbitrary eighth of the rest.
+/// </summary>
+public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider) : JsonWebTokenHandler
+{
+    /// <summary>
+    /// Remembered tokens per replica: a few MiB at most (token, parsed token and identity). Clients reuse a token
+    /// for its lifetime, so this covers hundreds of active clients; beyond that tokens are simply validated more often.
+    /// </summary>
+    public const int Capacity = 256;
+
+    private readonly ConcurrentDictionary<string, Validated> _validated = new(StringComparer.Ordinal);
+
+    public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
+    {
+        if (token is not null && token.Length <= MaximumTokenSizeInBytes && _validated.TryGetValue(token, out var known))
+        {
+            if (timeProvider.GetUtcNow() < known.Expires && HasSigningKey(validationParameters, known.KeyId))
+            {
+                return known.ToResult();
+            }
+            _validated.TryRemove(token, out _);
+        }
+
+        var result = await base.ValidateTokenAsync(token!, validationParameters);
+        if (result.IsValid && result.SecurityToken is JsonWebToken jwt && result.ClaimsIdentity is { } identity && token is not null)
+        {
+            Remember(token, new Validated(jwt, identity, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), jwt.Kid, result.Issuer, result.TokenType));
+        }
+        return result;
+    }
+
+    private void Remember(string token, Validated validated)
+    {
+        if (_validated.Count >= Capacity)
+        {
+            Trim();
+        }
+        _validated[token] = validated;
+    }
+
+    /// <summary>Drops expired tokens; when all are live, an arbitrary eighth, so new tokens keep being remembered.</summary>
+    private void Trim()
+    {
+        var now = timeProvider.GetUtcNow();
+        foreach (var (key, entry) in _validated)
+        {
+            if (entry.Expires <= now)
+            {
+                _validated.TryRemove(key, out _);
+            }
+        }
+        if (_validated.Count >= Capacity)
+        {
+            foreach (var key in _validated.Keys.Take(Capacity / 8))
+            {
+                _validated.TryRemove(key, out _);
+            }
+        }
+    }
+
+    private static bool HasSigningKey(TokenValidationParameters parameters, string keyId)
+    {
+        if (parameters.IssuerSigningKeys is { } keys)
+        {
+            foreach (var key in keys)
+            {
+                if (string.Equals(key.KeyId, keyId, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+        }
+        return string.Equals(parameters.IssuerSigningKey?.KeyId, keyId, StringComparison.Ordinal);
+    }
+
+    private sealed record Validated(JsonWebToken Token, ClaimsIdentity Identity, DateTimeOffset Expires, string KeyId, string? Issuer, string? TokenType)
+    {
+        /// <summary>A fresh identity per request: later handlers may add claims to the principal they get.</summary>
+        public TokenValidationResult ToResult() => new()
+        {
+            IsValid = true,
+            SecurityToken = Token,
+            ClaimsIdentity = Identity.Clone(),
+            Issuer = Issuer,
+            TokenType = TokenType,
+        };
+    }
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+
+namespace Bench.Runner.Infrastructure;
+
+/// <summary>A Bench.Baseline process on a free loopback port; disposing kills it.</summary>
+public sealed class BaselineProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private readonly StrongBox<long> _outputLines;
+
+    private BaselineProcess(Process process, Uri baseAddress, TimeSpan startToHealthy, StrongBox<long> outputLines)
+    {
+        _outputLines = outputLines;
+        _process = process;
+        BaseAddress = baseAddress;
+        StartToHealthy = startToHealthy;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public TimeSpan StartToHealthy { get; }
+
+    public int Pid => _process.Id;
+
+    /// <summary>Lines the host has written to stdout and stderr so far.</summary>
+    public long OutputLines => Interlocked.Read(ref _outputLines.Value);
+
+    public static async Task<BaselineProcess> StartAsync(string healthPath, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var port = FreePort();
+        var assembly = Path.Combine(RepositoryPaths.Root, "bench", "Bench.Baseline", "bin", RepositoryPaths.Configuration, "net10.0", "Bench.Baseline.dll");
+        if (!File.Exists(assembly))
+        {
+            throw new InvalidOperationException($"{assembly} does not exist: build the solution in {RepositoryPaths.Configuration} first.");
+        }
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
+        };
+        start.ArgumentList.Add(assembly);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.ArgumentList.Add($"--urls=http://localhost:{port}");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["OTEL_SERVICE_NAME"] = "bench-baseline";
+
+        var clock = Stopwatch.StartNew();
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The baseline host did not start.");
+        var lines = new StrongBox<long>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { Interlocked.Increment(ref lines.Value); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Interlocked.Increment(ref lines.Value); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var baseAddress = new Uri($"http://localhost:{port}");
+        var elapsed = await Health.WaitHealthyAsync(new Uri(baseAddress, healthPath), clock, TimeSpan.FromSeconds(30), cancellationToken);
+        return new BaselineProcess(process, baseAddress, elapsed, lines);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Bench.Runner.Infrastructure;
+
+/// <summary>
+/// Streamable HTTP by hand: an initialized session and the exact request wrk replays, so the load generator sends
+/// byte-for-byte what an MCP client sends (JSON-RPC body, session id, protocol version, bearer token).
+/// </summary>
+public static class McpRaw
+{
+    public const string ProtocolVersion = "2025-06-18";
+    public const string WhoAmICall = """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"whoami","arguments":{}}}""";
+    public const string Initialize = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1.0"}}}""";
+
+    private static readonly HttpClient Client = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>Sends initialize and notifications/initialized; returns the session id.</summary>
+    public static async Task<string> OpenSessionAsync(Uri endpoint, string? bearer, CancellationToken cancellationToken)
+    {
+        using var initialize = await PostAsync(endpoint, Initialize, bearer, null, cancellationToken);
+        var body = await initialize.Content.ReadAsStringAsync(cancellationToken);
+        if (initialize.StatusCode != HttpStatusCode.OK || !initialize.Headers.TryGetValues("Mcp-Session-Id", out var ids))
+        {
+            throw new InvalidOperationException($"initialize on {endpoint} failed: {(int)initialize.StatusCode} {body}");
+        }
+        var session = ids.Single();
+        using var initialized = await PostAsync(endpoint, """{"jsonrpc":"2.0","method":"notifications/initialized"}""", bearer, session, cancellationToken);
+        if (!initialized.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"notifications/initialized on {endpoint} failed: {(int)initialized.StatusCode}");
+        }
+        return session;
+    }
+
+    /// <summary>One whoami call; returns the status and the raw (SSE) body.</summary>
+    public static async Task<(HttpStatusCode Status, string Body)> CallWhoAmIAsync(Uri endpoint, string? bearer, string session, CancellationToken cancellationToken)
+    {
+        using var response = await PostAsync(endpoint, WhoAmICall, bearer, session, cancellationToken);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+    }
+
+    public static Dictionary<string, string> Headers(string? bearer, string? session)
+    {
+        var headers = new Dictionary<string, string>
+        {
+            ["Content-Type"] = "application/json",
+            ["Accept"] = "application/json, text/event-stream",
+            ["MCP-Protocol-Version"] = ProtocolVersion,
+        };
+        if (bearer is not null)
+        {
+            headers["Authorization"] = $"Bearer {bearer}";
+        }
+        if (session is not null)
+        {
+            headers["Mcp-Session-Id"] = session;
+        }
+        return headers;
+    }
+
+    public static async Task<HttpResponseMessage> PostAsync(Uri endpoint, string json, string? bearer, string? session, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new StringContent(json, Encoding.UTF8) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        if (session is not null)
+        {
+            request.Headers.Add("MCP-Protocol-Version", ProtocolVersion);
+            request.Headers.Add("Mcp-Session-Id", session);
+        }
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+        return await Client.SendAsync(request, cancellationToken);
+    }
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+using Bench.Runner.Measurements;
+
+namespace Bench.Runner.Infrastructure;
+
+/// <summary>How each row is measured, written into the report so the numbers can be judged and reproduced.</summary>
+public static class Method
+{
+    public static void Describe(Report report, int seconds)
+    {
+        var settings = string.Join("\n", BenchApp.Settings.SelectMany(s => s.Value.Select(v => $"- `{s.Key}`: `{v.Key}={v.Value}`")));
+        report.Section("Method", string.Create(CultureInfo.InvariantCulture, $"""
+            - **App model**: the AppHost's real `Program.cs` through its testing API, Release build, 2 replicas of each
+              service, Redis-protocol server as the AppHost picks it, random loopback ports. Load goes to replica 0.
+            - **Load**: `wrk -t{Wrk.Threads} -c{BenchContext.Connections} -d{seconds}s --latency` per row after a 3 s warm-up run
+              on the same URL; service and baseline are measured back to back. Rows show non-2xx responses and socket
+              errors when there were any (a row with errors fails its target).
+            - **JWKS**: `GET /.well-known/jwks.json` on KeyService vs `bench/Bench.Baseline --mode=static`: a minimal
+              Kestrel endpoint (slim builder, no logging, no telemetry) returning the same bytes fetched from KeyService.
+            - **Token endpoint**: `POST /connect/token` (client credentials, HTTP Basic, `resource` = TotService's MCP URL,
+              `scope=tot:read`) vs the in-process RS256 signing rate: RSA-2048 PKCS#1 v1.5 SHA-256 signatures over a real
+              token's signing input, one signer thread per core for 2 s before and 2 s after the load, averaged (the physical limit of issuing tokens here).
+            - **Token validation**: (1) in-process, one thread, TotService's parameters and the JWKS keys loaded: the plain
+              `JsonWebTokenHandler` (what a token costs the first time it is seen) and TotService's
+              `CachingJsonWebTokenHandler` (what each further request with the same token costs), each against a raw
+              RSA-2048 signature verification; (2) inside
+              TotService: JwtBearer is the default scheme, so every request carrying a bearer token is validated, also on
+              `/alive`. Service CPU time (utime+stime from `/proc/<pid>/stat`) per request for `GET /alive` with a valid
+              token minus the same without a token is the validation cost per request in the service.
+            - **MCP tools/call**: an MCP session is initialized by hand (`initialize`, `notifications/initialized`), then
+              wrk replays `tools/call whoami` with the session id, protocol version and bearer token (exactly what an
+              MCP client sends). Baseline: `bench/Bench.Baseline --mode=mcp`, the same ModelContextProtocol.AspNetCore
+              version, stateful Streamable HTTP, `AddServiceDefaults()` and the same whoami tool shape, but no
+              authentication, authorization, rate limiting or Host/Origin guard. TotService has no switch to turn
+              authentication off, and should not have one.
+            - **Rotation**: `POST /admin/keys/rotate` on KeyService replica 0 with a `keys:admin` token (a bench-only
+              admin client added to the model). Publication: the runner polls every KeyService replica's JWKS every 5 ms
+              until it lists the new kid. Acceptance: a new key signs only after the propagation time, so the runner
+              reads the new key from the shared ring in Redis, decrypts it with the model's key-encryption key exactly as
+              KeyService does, signs an RFC 9068 token with it and polls every TotService replica with an MCP
+              `initialize` until it is accepted (200); TotService learns the key through its unknown-kid JWKS refresh.
+              Both are timed from the rotate answer (202: the key exists and is stored in the shared ring); the request
+              itself, mostly RSA-2048 key generation, is reported on its own row. After the propagation time every KeyService replica must issue
+              tokens with the new kid. p99 over 20 rotations is their maximum.
+            - **Cold start**: the AppHost stops replica 1 and starts it again; time from the start call until `/health`
+              answers 200 (polled every 10 ms; KeyService loads the ring from Redis, TotService also loads the JWKS).
+              Baseline: the minimal Kestrel host started the same way (`dotnet <dll>`), until its `/health` answers.
+            - **Memory**: VmRSS of replica 0 after all load rows, vs each baseline host after its own load.
+            - **Game of 24**: the Tree-of-Thoughts engine with the deterministic Game of 24 providers (beam 5, depth 3),
+              every puzzle of `shared/data/game24.csv`, one thread, vs a textbook brute-force solver on the same puzzles.
+
+            Settings changed from the defaults for the run (environment on the app model), and why: rotation is
+            compressed to seconds so that 20 rotations fit in a run (the validator's rules still hold: propagation >=
+            JWKS max-age, grace >= token lifetime + max-age); the per-client rate limit is lifted, else wrk would measure
+            the limiter's 429s; TotService's minimum interval between unknown-kid JWKS refreshes is 100 ms because
+            rotations come seconds apart (its default, 5 min, suits the default 1 h propagation time).
+
+            {settings}
+            """));
+    }
+}

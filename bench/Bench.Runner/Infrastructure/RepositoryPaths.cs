@@ -1,0 +1,16 @@
+using System.Reflection;
+
+namespace Bench.Runner.Infrastructure;
+
+public static class RepositoryPaths
+{
+    public static string Root { get; } = Metadata("RepositoryRoot");
+
+    public static string Configuration { get; } = Metadata("BuildConfiguration");
+
+    /// <summary>The shared folder beside the repository (data sets).</summary>
+    public static string SharedData => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data"));
+
+    private static string Metadata(string key) =>
+        typeof(RepositoryPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == key).Value!;
+}

@@ -1,0 +1,67 @@
+using Bench.Runner.Infrastructure;
+
+namespace Bench.Runner.Measurements;
+
+/// <summary>What every measurement shares: the running app model, the report and the load settings.</summary>
+public sealed class BenchContext(BenchApp app, Report report, TimeSpan duration, TimeSpan warmup, CancellationToken cancellationToken)
+{
+    public const int Connections = 64;
+
+    public BenchApp App { get; } = app;
+
+    public Report Report { get; } = report;
+
+    public TimeSpan Duration { get; } = duration;
+
+    public TimeSpan Warmup { get; } = warmup;
+
+    public CancellationToken CancellationToken { get; } = cancellationToken;
+
+    /// <summary>RSS of each baseline host right after its load (MiB), for the memory rows.</summary>
+    public Dictionary<string, double> BaselineRssMiB { get; } = [];
+
+    /// <summary>Start-to-healthy times of the minimal Kestrel baseline, for the cold start rows.</summary>
+    public List<TimeSpan> BaselineColdStarts { get; } = [];
+
+    /// <summary>Measured rounds per comparison; service and baseline alternate, each row reports the median round.</summary>
+    public int Rounds { get; init; } = 3;
+
+    /// <summary>A warm-up run (discarded), then <see cref="Rounds"/> measured runs; the median by RPS is reported.</summary>
+    public async Task<WrkResult> LoadAsync(Uri url, WrkRequest request, int connections = Connections) =>
+        (await CompareAsync((url, request), null, connections)).Service;
+
+    /// <summary>
+    /// Service and baseline measured alternately (warm-up each, then <see cref="Rounds"/> rounds of one run each), so
+    /// that load from elsewhere on the machine falls on both sides alike; each side reports its median round by RPS.
+    /// Errors are summed over all rounds.
+    /// </summary>
+    public async Task<(WrkResult Service, WrkResult Baseline)> CompareAsync(
+        (Uri Url, WrkRequest Request) service, (Uri Url, WrkRequest Request)? baseline, int connections = Connections)
+    {
+        var sides = baseline is { } b ? new[] { service, b } : [service];
+        foreach (var (url, request) in sides)
+        {
+            await Wrk.RunAsync(url, request, connections, Warmup, CancellationToken);
+        }
+        var results = sides.Select(_ => new List<WrkResult>()).ToArray();
+        for (var round = 0; round < Rounds; round++)
+        {
+            for (var side = 0; side < sides.Length; side++)
+            {
+                var result = await Wrk.RunAsync(sides[side].Url, sides[side].Request, connections, Duration, CancellationToken);
+                Console.WriteLine($"  wrk {sides[side].Request.Method} {sides[side].Url} round {round + 1}: {result}");
+                results[side].Add(result);
+            }
+        }
+        var medians = results.Select(Median).ToArray();
+        return (medians[0], medians.Length > 1 ? medians[1] : medians[0]);
+    }
+
+    private static WrkResult Median(List<WrkResult> rounds)
+    {
+        var median = rounds.OrderBy(r => r.RequestsPerSecond).ElementAt(rounds.Count / 2);
+        return median with { Non2xx = rounds.Sum(r => r.Non2xx), SocketErrors = rounds.Sum(r => r.SocketErrors) };
+    }
+
+    public static string Errors(WrkResult result) => result.Clean ? "" : $" ({result.Non2xx} non-2xx, {result.SocketErrors} socket errors)";
+}

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using Bench.Runner.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using TotService.Engine.Diagnostics;
+using TotService.Engine.Domains.Game24;
+using TotService.Engine.Search;
+using static Bench.Runner.Infrastructure.Report;
+
+namespace Bench.Runner.Measurements;
+
+/// <summary>
+/// The Tree-of-Thoughts engine with the deterministic Game of 24 providers over the whole shared data set, against a
+/// plain brute-force solver (every pair, every operation, recursively, in doubles) on the same puzzles, one thread each.
+/// </summary>
+public static class Game24Measurement
+{
+    /// <summary>The settings the engine's own data-set test uses (TotService.Tests Game24BenchmarkTests).</summary>
+    private static readonly SearchSettings BeamFive = new() { Strategy = SearchStrategy.Beam, Breadth = 5, MaxDepth = 3, MaxNodes = 2000 };
+
+    public static async Task RunAsync(BenchContext context)
+    {
+        var puzzles = Load();
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var engine = new ThoughtSearchEngine(TimeProvider.System, new EngineMetrics(services.GetRequiredService<IMeterFactory>()));
+        var providers = Game24Providers.Create(new Game24Solver());
+
+        // Warm-up on a slice, so both sides are measured with jitted code; the solver's memo starts empty for the run.
+        foreach (var numbers in puzzles.Take(20))
+        {
+            _ = BruteForce.Solvable([.. numbers.Select(n => (double)n)]);
+        }
+        await engine.RunAsync(new ThoughtProblem("4 4 6 8"), BeamFive, Game24Providers.Create(new Game24Solver()), cancellationToken: context.CancellationToken);
+
+        var clock = Stopwatch.StartNew();
+        var engineSolved = 0;
+        foreach (var numbers in puzzles)
+        {
+            var result = await engine.RunAsync(new ThoughtProblem(string.Join(' ', numbers)), BeamFive, providers, cancellationToken: context.CancellationToken);
+            engineSolved += result.Solved ? 1 : 0;
+        }
+        var engineTime = clock.Elapsed;
+
+        clock.Restart();
+        var bruteSolved = puzzles.Count(numbers => BruteForce.Solvable([.. numbers.Select(n => (double)n)]));
+        var bruteTime = clock.Elapsed;
+
+        var engineRate = puzzles.Count / engineTime.TotalSeconds;
+        var bruteRate = puzzles.Count / bruteTime.TotalSeconds;
+        context.Report.Add(new Row(
+            $"Game of 24, all {puzzles.Count} puzzles of the data set (ToT engine, beam 5, depth 3): puzzles/s",
+            $"{F(engineRate, "0")} ({engineSolved} solved)",
+            $"{F(bruteRate, "0")} plain brute force ({bruteSolved} solvable)",
+            Ratio(engineRate / bruteRate), "-", null));
+    }
+
+    private static List<int[]> Load()
+    {
+        var file = Path.Combine(RepositoryPaths.SharedData, "game24.csv");
+        return [.. File.ReadLines(file).Skip(1)
+            .Select(line => line.Split(',')[1])
+            .Select(cell => cell.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray())];
+    }
+
+    /// <summary>The textbook solver: combine any two numbers with any operation and recurse; stop at the first 24.</summary>
+    private static class BruteForce
+    {
+        public static bool Solvable(List<double> values)
+        {
+            if (values.Count == 1)
+            {
+                return Math.Abs(values[0] - 24) < 1e-6;
+            }
+            for (var i = 0; i < values.Count; i++)
+            {
+                for (var j = i + 1; j < values.Count; j++)
+                {
+                    var rest = new List<double>(values.Count - 1);
+                    for (var k = 0; k < values.Count; k++)
+                    {
+                        if (k != i && k != j)
+                        {
+                            rest.Add(values[k]);
+                        }
+                    }
+                    var (a, b) = (values[i], values[j]);
+                    foreach (var value in new[] { a + b, a * b, a - b, b - a, b == 0 ? double.NaN : a / b, a == 0 ? double.NaN : b / a })
+                    {
+                        if (double.IsNaN(value))
+                        {
+                            continue;
+                        }
+                        rest.Add(value);
+                        if (Solvable(rest))
+                        {
+                            return true;
+                        }
+                        rest.RemoveAt(rest.Count - 1);
+                    }
+                }
+            }
+            return false;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using AppHost.Hosting.Orchestration;
+using Bench.Runner.Infrastructure;
+using static Bench.Runner.Infrastructure.Report;
+
+namespace Bench.Runner.Measurements;
+
+/// <summary>
+/// Authenticated MCP tools/call (whoami) on TotService against the same call on a baseline MCP host: same SDK,
+/// same stateful Streamable HTTP transport, same ServiceDefaults and tool shape, no authentication.
+/// </summary>
+public static class McpMeasurement
+{
+    public static async Task RunAsync(BenchContext context)
+    {
+        var app = context.App;
+        var token = await app.GetTokenAsync(context.CancellationToken);
+        await using var baseline = await BaselineProcess.StartAsync("/health",
+            // TotService's log levels (its appsettings.json), so both sides log alike.
+            ["--mode=mcp", "--Logging:LogLevel:Default=Information", "--Logging:LogLevel:Microsoft.AspNetCore=Warning", "--Logging:LogLevel:ModelContextProtocol=Warning"],
+            context.CancellationToken);
+
+        var serviceEndpoint = app.McpEndpoint(0);
+        var baselineEndpoint = new Uri(baseline.BaseAddress, "/mcp");
+        var serviceSession = await McpRaw.OpenSessionAsync(serviceEndpoint, token, context.CancellationToken);
+        var baselineSession = await McpRaw.OpenSessionAsync(baselineEndpoint, null, context.CancellationToken);
+        await CheckAsync(serviceEndpoint, token, serviceSession, context.CancellationToken);
+        await CheckAsync(baselineEndpoint, null, baselineSession, context.CancellationToken);
+
+        // Diagnostic: a log line per request would be a hot-path cost of its own (console and OpenTelemetry logging).
+        var logged = 0;
+        var samples = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        void Count(LogLine line)
+        {
+            if (line.Instance.StartsWith("totservice", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref logged);
+                if (samples.Count < 8)
+                {
+                    samples.TryAdd(line.Text.Length > 160 ? line.Text[..160] : line.Text, 0);
+                }
+            }
+        }
+        app.App.ResourceLogs.LineWritten += Count;
+        var baselineLinesBefore = baseline.OutputLines;
+        var (service, reference) = await context.CompareAsync(
+            (serviceEndpoint, new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(token, serviceSession))),
+            (baselineEndpoint, new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(null, baselineSession))));
+        app.App.ResourceLogs.LineWritten -= Count;
+        context.Report.Section("Diagnostics", $"- Baseline MCP host output lines during the same load: {baseline.OutputLines - baselineLinesBefore}.\n" +
+            $"- TotService log lines written while it served the MCP load: {logged}; the first ones:\n\n" +
+            string.Join("\n", samples.Keys.Select(l => $"      {l}")));
+        var ratio = service.RequestsPerSecond / reference.RequestsPerSecond;
+        context.Report.Add(new Row(
+            $"MCP tools/call whoami, authenticated, {BenchContext.Connections} connections: RPS",
+            F(service.RequestsPerSecond, "0") + BenchContext.Errors(service),
+            F(reference.RequestsPerSecond, "0") + " (unauthenticated baseline MCP host)" + BenchContext.Errors(reference),
+            Ratio(ratio), ">= 0.85x", ratio >= 0.85 && service.Clean));
+        context.Report.Add(new Row(
+            "MCP tools/call whoami latency p50 / p99",
+            $"{F(service.P50Ms)} / {F(service.P99Ms)} ms",
+            $"{F(reference.P50Ms)} / {F(reference.P99Ms)} ms",
+            Ratio(service.P99Ms / reference.P99Ms) + " (p99)", "-", null));
+        context.BaselineRssMiB["mcp"] = ProcStats.RssBytes(baseline.Pid) / 1048576.0;
+    }
+
+    private static async Task CheckAsync(Uri endpoint, string? token, string session, CancellationToken cancellationToken)
+    {
+        var (status, body) = await McpRaw.CallWhoAmIAsync(endpoint, token, session, cancellationToken);
+        if ((int)status != 200 || !body.Contains("\"result\"", StringComparison.Ordinal) || body.Contains("\"isError\":true", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"whoami on {endpoint} did not succeed: {(int)status} {body}");
+        }
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The one benchmark command: bash bench/run.sh [--skip-micro]
+# Release build, BenchmarkDotNet micro-benchmarks (short job, in-process), then the app-model benchmarks against
+# same-run baselines with wrk on loopback. Writes docs/BENCHMARKS.md. Exit code 0 when every target is met, 2 when
+# a target was missed (the report is written either way), anything else when the run failed.
+# BENCH_SECONDS sets the length of one measured wrk run (default 10; three rounds per row).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "Installing wrk (Debian package)..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null
+  else
+    echo "wrk is required: install it (Debian/Ubuntu: sudo apt-get install wrk) and run again." >&2
+    exit 1
+  fi
+fi
+
+dotnet tool restore >/dev/null
+dotnet build Aspire.sln -c Release -warnaserror -nologo -v:q
+
+rm -rf bench/.artifacts/micro
+if [ "${1:-}" != "--skip-micro" ]; then
+  dotnet bench/Bench.Micro/bin/Release/net10.0/Bench.Micro.dll \
+    --filter '*' --job short --inProcess --exporters github --artifacts bench/.artifacts/micro
+fi
+
+dotnet bench/Bench.Runner/bin/Release/net10.0/Bench.Runner.dll "${BENCH_SECONDS:-10}"

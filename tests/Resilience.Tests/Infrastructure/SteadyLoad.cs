@@ -1,0 +1,157 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Resilience.Tests.Infrastructure;
+
+/// <summary>What one request of the load loop got: an HTTP status, or a transport error (no response at all).</summary>
+public sealed record Outcome(TimeSpan At, string Kind, string Resource, int Replica, int? Status, string? Error)
+{
+    public override string ToString() =>
+        $"{At.TotalSeconds:0.00}s {Kind} {Resource}-{Replica}: {(Status is { } s ? s.ToString(System.Globalization.CultureInfo.InvariantCulture) : Error)}";
+}
+
+/// <summary>
+/// A bounded background load on every replica: token requests and JWKS reads on KeyService, MCP whoami calls on
+/// TotService. Like a real MCP client, the calls reuse one token and switch to a freshly issued one every
+/// <see cref="TokenReuse"/>, so tokens issued before a fault keep being presented during and after it. Every answer
+/// is recorded. MCP sessions live in one replica's memory, so a
+/// session lost with its replica (404) is reopened; that is the documented behaviour of stateful MCP, not an error.
+/// </summary>
+public sealed class SteadyLoad : IAsyncDisposable
+{
+    private static readonly TimeSpan MaxDuration = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan TokenReuse = TimeSpan.FromSeconds(5);
+    private readonly ResilienceAppModel _model;
+    private readonly CancellationTokenSource _stop = new(MaxDuration);
+    private readonly ConcurrentQueue<Outcome> _outcomes = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<Task> _workers = [];
+    private readonly TimeSpan _pause;
+    private volatile string _token;
+    private long _tokenSince;
+
+    private SteadyLoad(ResilienceAppModel model, string token, TimeSpan pause)
+    {
+        _model = model;
+        _token = token;
+        _pause = pause;
+    }
+
+    public TimeSpan Now => _clock.Elapsed;
+
+    public IReadOnlyList<Outcome> Outcomes => [.. _outcomes];
+
+    /// <summary><paramref name="workers"/> loops, each pausing <paramref name="pause"/> between rounds.</summary>
+    public static async Task<SteadyLoad> StartAsync(ResilienceAppModel model, int workers = 4, TimeSpan? pause = null)
+    {
+        var load = new SteadyLoad(model, await model.GetTokenAsync(), pause ?? TimeSpan.FromMilliseconds(20));
+        for (var i = 0; i < workers; i++)
+        {
+            var worker = i;
+            load._workers.Add(Task.Run(() => load.RunAsync(worker)));
+        }
+        return load;
+    }
+
+    private async Task RunAsync(int worker)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var replicas = _model.Replicas;
+        var sessions = new string?[replicas];
+        var round = worker;
+        while (!_stop.IsCancellationRequested)
+        {
+            var replica = round++ % replicas;
+            await TokenAsync(http, replica);
+            await JwksAsync(http, replica);
+            sessions[replica] = await McpAsync(http, replica, sessions[replica]);
+            try
+            {
+                await Task.Delay(_pause, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    private Task TokenAsync(HttpClient http, int replica) => RecordAsync("token", "keyservice", replica, async () =>
+    {
+        using var request = _model.TokenRequest("dev", _model.DevClientSecret, _model.Audience, "tot:read");
+        request.RequestUri = new Uri(_model.App.GetEndpoint("keyservice", replica), "/connect/token");
+        using var response = await http.SendAsync(request, _stop.Token);
+        var body = await response.Content.ReadAsStringAsync(_stop.Token);
+        var since = Interlocked.Read(ref _tokenSince);
+        if (response.IsSuccessStatusCode && _clock.Elapsed.Ticks - since > TokenReuse.Ticks
+            && Interlocked.CompareExchange(ref _tokenSince, _clock.Elapsed.Ticks, since) == since)
+        {
+            _token = JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
+        }
+        return (int)response.StatusCode;
+    });
+
+    private Task JwksAsync(HttpClient http, int replica) => RecordAsync("jwks", "keyservice", replica, async () =>
+    {
+        using var response = await http.GetAsync(new Uri(_model.App.GetEndpoint("keyservice", replica), "/.well-known/jwks.json"), _stop.Token);
+        return (int)response.StatusCode;
+    });
+
+    private async Task<string?> McpAsync(HttpClient http, int replica, string? session)
+    {
+        var endpoint = _model.McpEndpoint(replica);
+        var token = _token;
+        if (session is null)
+        {
+            string? opened = null;
+            await RecordAsync("mcp-initialize", "totservice", replica, async () =>
+            {
+                var (id, status) = await McpWire.OpenSessionAsync(http, endpoint, token, _stop.Token);
+                opened = id;
+                return status;
+            });
+            return opened;
+        }
+
+        var keep = session;
+        await RecordAsync("mcp-whoami", "totservice", replica, async () =>
+        {
+            var (status, ok) = await McpWire.WhoAmIAsync(http, endpoint, token, session, _stop.Token);
+            if (status == 404)
+            {
+                keep = null; // the replica restarted: its sessions are gone, open a new one
+            }
+            return status == 200 && !ok ? 299 : status; // 299 marks a 200 whose tool result was an error
+        });
+        return keep;
+    }
+
+    private async Task RecordAsync(string kind, string resource, int replica, Func<Task<int>> send)
+    {
+        var at = _clock.Elapsed;
+        try
+        {
+            var status = await send();
+            _outcomes.Enqueue(new Outcome(at, kind, resource, replica, status, null));
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+        {
+            _outcomes.Enqueue(new Outcome(at, kind, resource, replica, null, ex.GetType().Name));
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync();
+        await Task.WhenAll(_workers);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,114 @@
+using Resilience.Tests.Infrastructure;
+
+namespace Resilience.Tests;
+
+/// <summary>One replica of each service, for the soak.</summary>
+public sealed class SoakAppModel : ResilienceAppModel
+{
+    public override int Replicas => 1;
+}
+
+/// <summary>
+/// 60 s of moderate load (tokens, JWKS, MCP whoami; several hundred requests per second on this machine's size) while
+/// every service process is sampled each second: resident memory from /proc, and the managed heap left after the last
+/// garbage collection from the service's own /metrics (<c>dotnet.gc.last_collection.heap.size</c>, all generations).
+/// After a 15 s warm-up (JIT, pools) the least-squares slope of each over time must stay under its bound:
+/// <list type="bullet">
+/// <item>managed heap after GC: <see cref="HeapGrowthBoundMiB"/> per minute. This is the leak detector: a leak of
+/// one kilobyte per request at this load would grow it by about 30 MiB per minute.</item>
+/// <item>RSS: <see cref="RssGrowthBoundMiB"/> per minute. Looser, because the server GC commits memory in steps of
+/// several MiB while it sizes its generations during the first minutes; it still catches native leaks and
+/// unbounded growth at the scale of megabytes per second.</item>
+/// </list>
+/// </summary>
+public sealed class SoakTests(SoakAppModel model, ITestOutputHelper output) : IClassFixture<SoakAppModel>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public const double HeapGrowthBoundMiB = 8;
+    public const double RssGrowthBoundMiB = 64;
+    private static readonly TimeSpan SoakTime = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task Sixty_seconds_of_moderate_load_show_no_memory_growth_trend()
+    {
+        await model.WaitAllHealthyAsync(TimeSpan.FromSeconds(30));
+        var processes = new[] { "keyservice", "totservice" }.ToDictionary(r => r, r => model.PidOf(r));
+        var rss = processes.Keys.ToDictionary(r => r, _ => new List<(double Seconds, double MiB)>());
+        var heap = processes.Keys.ToDictionary(r => r, _ => new List<(double Seconds, double MiB)>());
+        using var metrics = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+
+        await using var load = await SteadyLoad.StartAsync(model, workers: 4, pause: TimeSpan.FromMilliseconds(10));
+        while (load.Now < SoakTime)
+        {
+            foreach (var (resource, pid) in processes)
+            {
+                rss[resource].Add((load.Now.TotalSeconds, RssMiB(pid)));
+                if (await ManagedHeapMiBAsync(metrics, new Uri(model.App.GetEndpoint(resource), "/metrics")) is { } managed)
+                {
+                    heap[resource].Add((load.Now.TotalSeconds, managed));
+                }
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+        }
+        await load.StopAsync();
+
+        LoadVerdict.AssertClean(load.Outcomes);
+        output.WriteLine($"{load.Outcomes.Count} requests in {SoakTime.TotalSeconds:0} s");
+        foreach (var resource in processes.Keys)
+        {
+            var rssTrend = Trend(rss[resource]);
+            var heapTrend = Trend(heap[resource]);
+            output.WriteLine($"{resource}: RSS {rss[resource][0].MiB:0} -> {rss[resource][^1].MiB:0} MiB (trend {rssTrend:0.0} MiB/min); " +
+                $"managed heap after GC {heap[resource].FirstOrDefault().MiB:0.0} -> {heap[resource].LastOrDefault().MiB:0.0} MiB (trend {heapTrend:0.0} MiB/min)");
+            Assert.True(heap[resource].Count > 20, $"{resource}: /metrics did not report dotnet.gc.last_collection.heap.size");
+            Assert.True(heapTrend < HeapGrowthBoundMiB,
+                $"{resource} managed heap grows {heapTrend:0.0} MiB/min under steady load (bound {HeapGrowthBoundMiB}): " +
+                string.Join(" ", heap[resource].Select(p => $"{p.MiB:0.0}")));
+            Assert.True(rssTrend < RssGrowthBoundMiB,
+                $"{resource} RSS grows {rssTrend:0.0} MiB/min under steady load (bound {RssGrowthBoundMiB}): " +
+                string.Join(" ", rss[resource].Select(p => $"{p.MiB:0}")));
+        }
+    }
+
+    /// <summary>MiB per minute, least squares over the samples after the warm-up.</summary>
+    private static double Trend(List<(double Seconds, double MiB)> samples) =>
+        Slope([.. samples.Where(p => p.Seconds >= WarmUp.TotalSeconds)]) * 60;
+
+    /// <summary>Sum over generations of <c>dotnet.gc.last_collection.heap.size</c> in the Prometheus text.</summary>
+    private static async Task<double?> ManagedHeapMiBAsync(HttpClient http, Uri metrics)
+    {
+        const string Name = "dotnet_gc_last_collection_heap_size_bytes";
+        var text = await http.GetStringAsync(metrics, Ct);
+        double bytes = 0;
+        var found = false;
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith(Name, StringComparison.Ordinal) && line.Length > Name.Length && line[Name.Length] is '{' or ' ')
+            {
+                var rest = line[Name.Length] == '{' ? line[(line.IndexOf('}', StringComparison.Ordinal) + 1)..] : line[Name.Length..];
+                var value = rest.Trim().Split(' ')[0];
+                bytes += double.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+                found = true;
+            }
+        }
+        return found ? bytes / 1048576 : null;
+    }
+
+    private static double RssMiB(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return double.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+    }
+
+    /// <summary>Least-squares slope of MiB over seconds.</summary>
+    private static double Slope(List<(double Seconds, double MiB)> points)
+    {
+        var meanX = points.Average(p => p.Seconds);
+        var meanY = points.Average(p => p.MiB);
+        var covariance = points.Sum(p => (p.Seconds - meanX) * (p.MiB - meanY));
+        var variance = points.Sum(p => (p.Seconds - meanX) * (p.Seconds - meanX));
+        return covariance / variance;
+    }
+}
