@@ -47,25 +47,29 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
 
-        builder.Services.AddOpenTelemetry()
+        var otlpConfigured = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var telemetry = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter(TelemetryPrefix)
-                .AddPrometheusExporter())
-            .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName)
-                .AddSource(TelemetryPrefix)
-                .AddAspNetCoreInstrumentation(options =>
-                    // Probes and scrapes would drown the traces that matter.
-                    options.Filter = context => !IsInfrastructurePath(context.Request.Path))
-                .AddHttpClientInstrumentation());
+                .AddPrometheusExporter());
 
-        // Export over OTLP only when a collector (e.g. the standalone Aspire dashboard) is configured.
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        // Export over OTLP only when a collector (e.g. the standalone Aspire dashboard) is configured. Traces have
+        // no other destination, so without a collector no tracer listens and no request pays for an Activity
+        // (docs/BENCHMARKS.md attributes most of the hot endpoints' overhead to per-request telemetry).
+        if (otlpConfigured)
         {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+            telemetry
+                .WithTracing(tracing => tracing
+                    .AddSource(builder.Environment.ApplicationName)
+                    .AddSource(TelemetryPrefix)
+                    .AddAspNetCoreInstrumentation(options =>
+                        // Probes and scrapes would drown the traces that matter.
+                        options.Filter = context => !IsInfrastructurePath(context.Request.Path))
+                    .AddHttpClientInstrumentation())
+                .UseOtlpExporter();
         }
 
         return builder;
