@@ -4,6 +4,7 @@ using TotService.Configuration;
 using TotService.Diagnostics;
 using TotService.Hardening;
 using TotService.Mcp;
+using TotService.Tools;
 
 namespace TotService;
 
@@ -26,6 +27,7 @@ public static class TotServiceComposition
         builder.Services.AddAuthorization();
         builder.AddTransportHardening();
         builder.AddTotMcpServer();
+        builder.AddTotTools();                  // ToT engine, background runs, trees, stores (Redis or memory)
         return builder;
     }
 

@@ -30,7 +30,7 @@ public static class MonitoringExtensions
 
     /// <summary>
     /// Adds Debian's <c>prometheus</c> as an executable resource scraping every project replica, with the deployment's
-    /// alert rules (<c>deploy/prometheus/alert-rules.yml</c>). When the binary is missing the model runs without it
+    /// alert rules (<c>aspirate-output/prometheus/alert-rules.yaml</c>, generated with the Kubernetes output). When the binary is missing the model runs without it
     /// and the dashboard says how to install it.
     /// </summary>
     public static PrometheusConfiguration AddPrometheus(this DistributedApplicationBuilder builder, string name = "prometheus")

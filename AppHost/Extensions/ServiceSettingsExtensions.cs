@@ -19,7 +19,7 @@ internal static class ServiceSettingsExtensions
         var devClientSecret = builder.AddParameter("dev-client-secret", secret: true, generate: () => ParameterResource.RandomToken(32));
         // KeyService stores only a salted hash of a client secret; the plain secret stays with the AppHost.
         var devClientSecretHash = builder.AddResource(new ParameterResource("dev-client-secret-hash", secret: true,
-            generate: () => ClientSecretHasher.Hash(devClientSecret.Resource.Resolve(null!)))
+            generate: () => ClientSecretHasher.Hash(devClientSecret.Resource.Value ?? ParameterResource.RandomToken(32)))
         { KeepGenerated = false });
 
         return keyservice

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using AppHost.Hosting;
 using AppHost.Hosting.Model;
+using Microsoft.Extensions.Configuration;
 
 namespace AppHost.Monitoring;
 
@@ -60,6 +61,10 @@ public sealed class PrometheusConfiguration(PrometheusOptions options, Executabl
         {
             yaml.AppendLine("rule_files:").AppendLine($"  - {Quote(System.IO.Path.GetFullPath(Options.RulesFile))}");
         }
+        // The Kubernetes output's alert rules select on namespace and job: give local targets the same labels,
+        // so the very same rules evaluate meaningfully here.
+        var kubernetes = Publishing.Kubernetes.KubernetesPublishingOptions.CreateDefault();
+        app.Model.Configuration.GetSection(Publishing.Kubernetes.KubernetesPublishingOptions.SectionName).Bind(kubernetes);
         yaml.AppendLine("scrape_configs:");
         foreach (var project in app.Model.Resources.OfType<ProjectResource>())
         {
@@ -71,7 +76,7 @@ public sealed class PrometheusConfiguration(PrometheusOptions options, Executabl
             {
                 var instance = project.Replicas == 1 ? project.Name : $"{project.Name}-{replica.ToString(CultureInfo.InvariantCulture)}";
                 yaml.AppendLine($"      - targets: [{Quote($"localhost:{endpoints[replica].Port.ToString(CultureInfo.InvariantCulture)}")}]")
-                    .AppendLine($"        labels: {{ service: {Quote(project.Name)}, replica: {Quote(instance)} }}");
+                    .AppendLine($"        labels: {{ service: {Quote(project.Name)}, replica: {Quote(instance)}, namespace: {Quote(kubernetes.Namespace)}, pod: {Quote(instance)} }}");
             }
         }
         return yaml.ToString();

@@ -15,7 +15,7 @@ public sealed class PrometheusOptions
     public string Path { get; set; } = DebianBinary;
 
     /// <summary>Alert rules loaded with <c>rule_files</c>: the same file the Kubernetes output ships; skipped while it does not exist.</summary>
-    public string RulesFile { get; set; } = System.IO.Path.Combine(DistributedApplicationBuilder.RepositoryRoot, "deploy", "prometheus", "alert-rules.yml");
+    public string RulesFile { get; set; } = System.IO.Path.Combine(DistributedApplicationBuilder.RepositoryRoot, "aspirate-output", "prometheus", "alert-rules.yaml");
 
     public TimeSpan ScrapeInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

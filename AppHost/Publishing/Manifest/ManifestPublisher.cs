@@ -154,7 +154,8 @@ internal static class ManifestPublisher
         {
             json.WriteBoolean("secret", true);
         }
-        if (parameter.Generate is { } generate)
+        // A derived value (e.g. a secret's hash) cannot be random: the deployer must supply it.
+        if (parameter is { Generate: { } generate, KeepGenerated: true })
         {
             json.WriteStartObject("default");
             json.WriteStartObject("generate");

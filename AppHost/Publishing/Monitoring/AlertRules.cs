@@ -62,7 +62,7 @@ internal static class AlertRules
                 $"The active signing key is {{{{ $value | humanizeDuration }}}} old, more than the rotation interval plus propagation and slack ({keyAgeLimit.ToString("c", CultureInfo.InvariantCulture)}): automatic rotation is stuck."),
             Rule(
                 "TokenEndpointFailureRatioHigh",
-                $"sum by (namespace) (rate({MetricNames.TokensIssued}{{{ns}, {MetricNames.TokenResultLabel}=\"{MetricNames.TokenResultFailure}\"}}[5m]))" +
+                $"sum by (namespace) (rate({MetricNames.TokensIssued}{{{ns}, {MetricNames.TokenResultLabel}!=\"{MetricNames.TokenResultSuccess}\"}}[5m]))" +
                 $" / sum by (namespace) (rate({MetricNames.TokensIssued}{{{ns}}}[5m]))" +
                 $" > {Number(TokenFailureRatioThreshold)}",
                 "10m",
@@ -80,7 +80,7 @@ internal static class AlertRules
                 "{{ $value | humanizePercentage }} of {{ $labels.job }}'s requests failed with a server error over 5 minutes."),
             Rule(
                 "TotRunsFailing",
-                $"sum by (namespace) (rate({MetricNames.TotRuns}{{{ns}, {MetricNames.TotOutcomeLabel}=\"{MetricNames.TotOutcomeFailed}\"}}[15m]))" +
+                $"sum by (namespace) (rate({MetricNames.TotRuns}{{{ns}, {MetricNames.TotOutcomeLabel}=~\"{MetricNames.TotOutcomeFailedPattern}\"}}[15m]))" +
                 $" / sum by (namespace) (rate({MetricNames.TotRuns}{{{ns}}}[15m]))" +
                 $" > {Number(TotRunFailureRatioThreshold)}",
                 "15m",

@@ -10,18 +10,24 @@ public static class MetricNames
     /// <summary>Prometheus' own scrape health, 1 or 0 per target.</summary>
     public const string Up = "up";
 
-    /// <summary>Gauge: age of KeyService's active signing key.</summary>
-    public const string SigningKeyAge = "keyservice_signing_key_age_seconds";
+    /// <summary>Gauge: age of KeyService's active signing key (<c>keyservice.active_key.age</c>).</summary>
+    public const string SigningKeyAge = "keyservice_active_key_age_seconds";
 
-    /// <summary>Counter of token requests by <see cref="TokenResultLabel"/>.</summary>
+    /// <summary>
+    /// Counter of token requests by <see cref="TokenResultLabel"/>: <c>success</c>, or the RFC 6749 error code
+    /// (<c>invalid_client</c>, <c>invalid_scope</c>, ...) of a refused request.
+    /// </summary>
     public const string TokensIssued = "keyservice_tokens_issued_total";
     public const string TokenResultLabel = "result";
-    public const string TokenResultFailure = "failure";
+    public const string TokenResultSuccess = "success";
 
-    /// <summary>Counter of finished Tree-of-Thoughts runs by <see cref="TotOutcomeLabel"/>.</summary>
-    public const string TotRuns = "totservice_tot_runs_total";
+    /// <summary>
+    /// Counter of finished Tree-of-Thoughts runs by <see cref="TotOutcomeLabel"/>: <c>solved</c>, <c>unsolved</c>,
+    /// <c>cancelled</c>, <c>failed</c> (provider or store error) or <c>lost</c> (executing replica died).
+    /// </summary>
+    public const string TotRuns = "totmcp_tot_runs_total";
     public const string TotOutcomeLabel = "outcome";
-    public const string TotOutcomeFailed = "failed";
+    public const string TotOutcomeFailedPattern = "failed|lost";
 
     /// <summary>ASP.NET Core's request duration histogram (its count series), by status code.</summary>
     public const string HttpServerRequests = "http_server_request_duration_seconds_count";

@@ -18,7 +18,7 @@ public sealed class MetricsCalculatorTests
         http_server_request_duration_seconds_count{http_response_status_code="503"} $3
         keyservice_tokens_issued_total{result="success"} $4
         keyservice_tokens_issued_total{result="failure"} 2
-        keyservice_signing_key_age_seconds 3600
+        keyservice_active_key_age_seconds 3600
         """;
 
     /// <summary>The exposition above with <c>$0</c>..<c>$4</c> replaced by <paramref name="values"/>.</summary>

@@ -92,4 +92,17 @@ public sealed class PrometheusResourceTests(MonitoredAppFixture fixture)
         var config = await File.ReadAllTextAsync(fixture.Prometheus.ConfigFile!, TestContext.Current.CancellationToken);
         Assert.Contains(fixture.RulesFile, config, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task By_default_Prometheus_loads_the_kubernetes_alert_rules_and_targets_carry_their_labels()
+    {
+        // The default rules file is the one the Kubernetes publisher writes (aspirate-output), so local and cluster alerts agree.
+        var rulesFile = new AppHost.Monitoring.PrometheusOptions().RulesFile;
+        Assert.EndsWith(Path.Combine("aspirate-output", "prometheus", "alert-rules.yaml"), rulesFile, StringComparison.Ordinal);
+        Assert.Contains("alert: ServiceDown", await File.ReadAllTextAsync(rulesFile, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+
+        var config = await File.ReadAllTextAsync(fixture.Prometheus.ConfigFile!, TestContext.Current.CancellationToken);
+        Assert.Contains("namespace: \"tot-mcp\"", config, StringComparison.Ordinal);
+        Assert.Contains("pod: \"keyservice-1\"", config, StringComparison.Ordinal);
+    }
 }

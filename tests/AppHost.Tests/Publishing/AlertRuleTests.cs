@@ -21,7 +21,7 @@ public sealed class AlertRuleTests
     [Fact]
     public async Task Promtool_unit_tests_pass()
     {
-        var result = await ExternalTool.PromtoolAsync(PublishedOutput.RepositoryRoot, "test", "rules", PublishedOutput.PromtoolTests);
+        var result = await ExternalTool.PromtoolAsync(PublishedOutput.RepositoryRoot, "test", "rules", PublishedOutput.PromtoolTests, PublishedOutput.PromtoolRotationTests);
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
         Assert.Contains("SUCCESS", result.Output, StringComparison.Ordinal);
     }
@@ -35,12 +35,14 @@ public sealed class AlertRuleTests
             ["HighCpuUsage", "HighMemoryUsage", "HighServerErrorRatio", "ServiceDown", "SigningKeyTooOld", "TokenEndpointFailureRatioHigh", "TotRunsFailing"],
             alerts.Order(StringComparer.Ordinal));
 
-        var stream = new YamlStream();
-        using (var reader = new StreamReader(PublishedOutput.PromtoolTests))
-        {
-            stream.Load(reader);
-        }
-        var evaluations = ((YamlSequenceNode)((YamlMappingNode)stream.Documents[0].RootNode)["tests"]).Children
+        var evaluations = new[] { PublishedOutput.PromtoolTests, PublishedOutput.PromtoolRotationTests }
+            .SelectMany(file =>
+            {
+                var stream = new YamlStream();
+                using var reader = new StreamReader(file);
+                stream.Load(reader);
+                return ((YamlSequenceNode)((YamlMappingNode)stream.Documents[0].RootNode)["tests"]).Children;
+            })
             .Cast<YamlMappingNode>()
             .SelectMany(test => ((YamlSequenceNode)test["alert_rule_test"]).Children.Cast<YamlMappingNode>())
             .Select(e => (Alert: e["alertname"].ToString(), Fires: ((YamlSequenceNode)e["exp_alerts"]).Children.Count > 0))

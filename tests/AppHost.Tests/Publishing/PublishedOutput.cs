@@ -16,6 +16,9 @@ internal static class PublishedOutput
 
     public static string PromtoolTests => Path.Combine(RepositoryRoot, "deploy", "prometheus", "alert-rules.test.yaml");
 
+    /// <summary>The week-long cases, in their own file because they need an hourly evaluation interval.</summary>
+    public static string PromtoolRotationTests => Path.Combine(RepositoryRoot, "deploy", "prometheus", "alert-rules.rotation.test.yaml");
+
     /// <summary>Prometheus Operator kinds, which KubernetesClient does not know.</summary>
     public static readonly Dictionary<string, Type> CustomTypes = new(StringComparer.Ordinal)
     {

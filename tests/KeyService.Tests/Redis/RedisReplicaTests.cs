@@ -103,6 +103,8 @@ public sealed class RedisReplicaTests
         {
             token = await first.Client.GetTokenAsync(TestSettings.DevClient, TestSettings.DevSecret);
             await RotateAsync(second, await second.Client.GetAdminTokenAsync());
+            // Propagation speed has its own test; here the other replica only has to catch up before the restart.
+            await EventuallyAsync(async () => (await KidsAsync(first)).Count == 2, TimeSpan.FromSeconds(5));
             kids = await KidsAsync(first);
             Assert.Equal(2, kids.Count);
         }

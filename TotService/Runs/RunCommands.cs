@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Options;
+using ModelContextProtocol;
+using TotService.Engine.Search;
+using TotService.Storage;
+
+namespace TotService.Runs;
+
+/// <summary>
+/// Starts runs (admission control: per-client limit across replicas, queue bound on this replica) and cancels
+/// them from any replica.
+/// </summary>
+public sealed class RunCommands(
+    IRunStore store,
+    IRunCancellationBus cancellationBus,
+    LocalRuns local,
+    RunExecutor executor,
+    RunQueries queries,
+    RunMetrics metrics,
+    ReplicaIdentity replica,
+    IOptions<RunOptions> options,
+    TimeProvider timeProvider) : IDisposable
+{
+    // One admission at a time on this replica, so two concurrent starts cannot both take the last slot.
+    private readonly SemaphoreSlim _admission = new(1, 1);
+
+    /// <param name="observer">Attached before the run is queued, so it sees every progress report.</param>
+    public async Task<LocalRun> StartAsync(string owner, RunRequest request, CancellationToken cancellationToken, Action<SearchProgress>? observer = null)
+    {
+        var settings = options.Value;
+        await _admission.WaitAsync(cancellationToken);
+        try
+        {
+            var live = (await queries.ListOwnedAsync(owner, 100, cancellationToken)).Count(run => run.State.IsLive());
+            if (live >= settings.MaxConcurrentPerClient)
+            {
+                metrics.Rejected("client_limit");
+                throw new McpException(
+                    $"You already have {live} queued or running runs; the limit is {settings.MaxConcurrentPerClient} per client. Wait for one to finish or stop one with tot_cancel_run.");
+            }
+            if (local.Count >= settings.MaxConcurrent + settings.MaxQueued)
+            {
+                metrics.Rejected("server_busy");
+                throw new McpException(
+                    $"The server is busy ({local.Count} runs executing or queued on this replica, at most {settings.MaxConcurrent + settings.MaxQueued}). Try again shortly.");
+            }
+
+            var record = new RunRecord
+            {
+                Id = RunIds.New(),
+                Owner = owner,
+                State = RunState.Queued,
+                Task = request.Problem.Task,
+                Constraints = request.Problem.Constraints,
+                Domain = request.Domain,
+                Provider = request.Provider,
+                Settings = request.Settings,
+                CreatedAt = timeProvider.GetUtcNow(),
+                Replica = replica.Id,
+            };
+            await store.CreateAsync(record, replica.Id, cancellationToken);
+            var run = new LocalRun(record, request.Problem, request.Providers);
+            if (observer is not null)
+            {
+                run.Progressed += observer;
+            }
+            local.Add(run);
+            metrics.Queued();
+            executor.Enqueue(run);
+            return run;
+        }
+        finally
+        {
+            _admission.Release();
+        }
+    }
+
+    /// <summary>
+    /// Asks the run to stop: a flag in the store (polled by the executing replica) and a <c>tot:cancel</c> message
+    /// (acted on at once). Returns the run as it is now; a finished run is left as it is.
+    /// </summary>
+    public async Task<RunRecord> CancelAsync(string runId, string owner, CancellationToken cancellationToken)
+    {
+        var run = await queries.GetOwnedAsync(runId, owner, cancellationToken);
+        if (!run.State.IsLive())
+        {
+            return run;
+        }
+        await store.RequestCancelAsync(run.Id, cancellationToken);
+        if (!executor.RequestCancel(run.Id))
+        {
+            await cancellationBus.PublishAsync(run.Id, cancellationToken);
+        }
+        return run;
+    }
+
+    /// <summary>Cancels a run held by this replica (e.g. when the <c>tot_solve</c> call waiting for it is cancelled).</summary>
+    public bool CancelHere(string runId) => executor.RequestCancel(runId);
+
+    public void Dispose() => _admission.Dispose();
+}

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using TotService.Engine.Diagnostics;
+using TotService.Engine.Providers;
+using TotService.Engine.Search;
+
+namespace TotService.Runs;
+
+/// <summary>
+/// Run-level instruments on meter <c>TotMcp.TotService.Runs</c> (the engine's own meter counts searches; these count
+/// runs as users see them, queueing and lost replicas included). Prometheus: <c>totmcp_tot_runs_total</c>,
+/// <c>totmcp_tot_runs_active</c>, <c>totmcp_tot_runs_rejected_total</c>, <c>totmcp_tot_run_duration_seconds</c>.
+/// </summary>
+public sealed class RunMetrics
+{
+    public const string MeterName = "TotMcp.TotService.Runs";
+
+    private readonly Counter<long> _runs;
+    private readonly UpDownCounter<long> _active;
+    private readonly Counter<long> _rejected;
+    private readonly Histogram<double> _duration;
+
+    public RunMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _runs = meter.CreateCounter<long>("totmcp.tot.runs", "{run}",
+            "Finished runs by outcome (solved, unsolved, cancelled, failed, lost), strategy and provider.");
+        _active = meter.CreateUpDownCounter<long>("totmcp.tot.runs.active", "{run}",
+            "Runs held by this replica, by state (queued, running).");
+        _rejected = meter.CreateCounter<long>("totmcp.tot.runs.rejected", "{run}",
+            "Run requests refused by admission control, by reason (client_limit, server_busy).");
+        _duration = meter.CreateHistogram<double>("totmcp.tot.run.duration", "s",
+            "Time from acceptance to the end of a run, queueing included.");
+    }
+
+    public void Queued() => _active.Add(1, new KeyValuePair<string, object?>("state", "queued"));
+
+    public void Started()
+    {
+        _active.Add(-1, new KeyValuePair<string, object?>("state", "queued"));
+        _active.Add(1, new KeyValuePair<string, object?>("state", "running"));
+    }
+
+    public void Finished(RunRecord run, bool wasRunning, TimeSpan duration)
+    {
+        _active.Add(-1, new KeyValuePair<string, object?>("state", wasRunning ? "running" : "queued"));
+        Completed(run, Outcome(run), duration);
+    }
+
+    /// <summary>A reader found the run's executing replica gone and marked it failed.</summary>
+    public void Lost(RunRecord run, TimeSpan duration) => Completed(run, "lost", duration);
+
+    public void Rejected(string reason) => _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    private void Completed(RunRecord run, string outcome, TimeSpan duration)
+    {
+        var tags = new TagList
+        {
+            { "outcome", outcome },
+            { "strategy", EngineMetrics.TagValue(run.Settings.Strategy) },
+            { "provider", EngineMetrics.TagValue(run.Provider) },
+        };
+        _runs.Add(1, tags);
+        _duration.Record(duration.TotalSeconds, tags);
+    }
+
+    private static string Outcome(RunRecord run) => run.State switch
+    {
+        RunState.Completed => run.Solved ? "solved" : "unsolved",
+        RunState.Cancelled => "cancelled",
+        _ => "failed",
+    };
+
+    internal static string ProviderTag(ProviderKind kind) => EngineMetrics.TagValue(kind);
+
+    internal static string StrategyTag(SearchStrategy strategy) => EngineMetrics.TagValue(strategy);
+}

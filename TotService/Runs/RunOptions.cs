@@ -1,0 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace TotService.Runs;
+
+/// <summary>Execution limits and liveness timing of server-driven runs (section <c>TotService:Runs</c>).</summary>
+public sealed class RunOptions
+{
+    public const string SectionName = "TotService:Runs";
+
+    /// <summary>Runs executing at once on one replica; further accepted runs wait in the queue.</summary>
+    [Range(1, 256)]
+    public int MaxConcurrent { get; set; } = 4;
+
+    /// <summary>Live (queued or running) runs one client (token <c>sub</c>) may have across all replicas.</summary>
+    [Range(1, 256)]
+    public int MaxConcurrentPerClient { get; set; } = 2;
+
+    /// <summary>Runs waiting for a slot on one replica; beyond this new runs are refused.</summary>
+    [Range(0, 10_000)]
+    public int MaxQueued { get; set; } = 32;
+
+    /// <summary>How long runs and trees are kept after their last write.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan Ttl { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often the executing replica renews its lease and saves progress.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A live run whose lease is older than this is taken for lost and marked failed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Fallback poll of the cancel flags, for when a pub/sub message was missed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:05")]
+    public TimeSpan CancelPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How much longer than its time budget <c>tot_solve</c> waits (queueing, finalizing) before answering with the status.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan SolveGrace { get; set; } = TimeSpan.FromSeconds(15);
+}

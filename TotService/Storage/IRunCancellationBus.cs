@@ -1,0 +1,10 @@
+namespace TotService.Storage;
+
+/// <summary>Tells every replica that a run should stop (Redis pub/sub on <see cref="StorageKeys.CancelChannel"/>).</summary>
+public interface IRunCancellationBus
+{
+    Task PublishAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>Calls <paramref name="onCancel"/> with each run id published by any replica (this one included).</summary>
+    Task SubscribeAsync(Action<string> onCancel, CancellationToken cancellationToken);
+}

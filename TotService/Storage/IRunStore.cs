@@ -1,0 +1,40 @@
+using TotService.Runs;
+
+namespace TotService.Storage;
+
+/// <summary>
+/// Shared state of server-driven runs: records, results, leases and cancel flags. Every entry expires after
+/// the configured TTL. Implementations: <see cref="RedisRunStore"/> (shared by replicas) and
+/// <see cref="InMemoryRunStore"/> (one process, no Redis configured).
+/// </summary>
+public interface IRunStore
+{
+    /// <summary>Stores a new run, indexes it under its owner and takes the lease for <paramref name="replica"/>, atomically.</summary>
+    Task CreateAsync(RunRecord run, string replica, CancellationToken cancellationToken);
+
+    Task<RunRecord?> GetAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>Overwrites the record; only the executing replica writes a live run.</summary>
+    Task SaveAsync(RunRecord run, CancellationToken cancellationToken);
+
+    /// <summary>Replaces <paramref name="expected"/> by <paramref name="replacement"/> only if the record is unchanged and nobody holds the lease.</summary>
+    Task<bool> TryReplaceLostAsync(RunRecord expected, RunRecord replacement, CancellationToken cancellationToken);
+
+    Task SaveResultAsync(string runId, string resultJson, CancellationToken cancellationToken);
+
+    Task<string?> GetResultAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>The owner's runs, newest first.</summary>
+    Task<IReadOnlyList<RunRecord>> ListAsync(string owner, int limit, CancellationToken cancellationToken);
+
+    Task RenewLeasesAsync(IReadOnlyCollection<string> runIds, string replica, CancellationToken cancellationToken);
+
+    Task<bool> HasLeaseAsync(string runId, CancellationToken cancellationToken);
+
+    Task ReleaseLeaseAsync(string runId, CancellationToken cancellationToken);
+
+    Task RequestCancelAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>Which of <paramref name="runIds"/> their owners asked to cancel.</summary>
+    Task<IReadOnlyList<string>> CancelRequestedAsync(IReadOnlyCollection<string> runIds, CancellationToken cancellationToken);
+}

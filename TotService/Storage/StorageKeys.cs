@@ -1,0 +1,28 @@
+namespace TotService.Storage;
+
+/// <summary>Every Redis key and channel TotService uses; all start with <c>tot:</c> (DESIGN.md section 6).</summary>
+public static class StorageKeys
+{
+    public const string Prefix = "tot:";
+
+    /// <summary>Pub/sub channel carrying the ids of runs whose owner asked to cancel them.</summary>
+    public const string CancelChannel = "tot:cancel";
+
+    /// <summary>String: the <see cref="Runs.RunRecord"/> as JSON.</summary>
+    public static string Run(string runId) => $"tot:run:{runId}";
+
+    /// <summary>String: the engine's <c>SearchResult</c> as JSON (tree included).</summary>
+    public static string RunResult(string runId) => $"tot:run:{runId}:result";
+
+    /// <summary>String with a PX expiry: the executing replica's id, renewed by its heartbeat.</summary>
+    public static string RunLease(string runId) => $"tot:run:{runId}:lease";
+
+    /// <summary>String: present once the owner asked to cancel the run.</summary>
+    public static string RunCancel(string runId) => $"tot:run:{runId}:cancel";
+
+    /// <summary>Sorted set: the owner's run ids scored by creation time (Unix ms).</summary>
+    public static string OwnerRuns(string owner) => $"tot:runs:{owner}";
+
+    /// <summary>Hash: <c>owner</c>, <c>version</c> and <c>json</c> of a client-driven tree.</summary>
+    public static string Tree(string treeId) => $"tot:tree:{treeId}";
+}

@@ -1,0 +1,26 @@
+using ModelContextProtocol;
+using TotService.Engine.Rendering;
+using TotService.Engine.Search;
+using TotService.Runs;
+using TotService.Storage;
+
+namespace TotService.Tools;
+
+/// <summary>Reads a finished run with its stored result, or a tool error that says why there is none.</summary>
+public sealed class RunResultReader(RunQueries queries, IRunStore store)
+{
+    public async Task<(RunRecord Run, SearchResult Result)> ReadAsync(string runId, string owner, CancellationToken cancellationToken)
+    {
+        var run = await queries.GetOwnedAsync(runId, owner, cancellationToken);
+        if (run.State.IsLive())
+        {
+            throw new McpException($"Run {run.Id} has not finished yet (state {run.State.Name()}, {run.NodesExpanded} nodes expanded); poll tot_run_status.");
+        }
+        var json = await store.GetResultAsync(run.Id, cancellationToken);
+        if (json is null)
+        {
+            throw new McpException($"Run {run.Id} ended ({run.State.Name()}) without a result: {run.Error ?? "the search never started."}");
+        }
+        return (run, EngineJson.DeserializeResult(json));
+    }
+}

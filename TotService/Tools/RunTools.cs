@@ -1,0 +1,161 @@
+using System.ComponentModel;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+using TotService.Authorization;
+using TotService.Engine.Search;
+using TotService.Runs;
+
+namespace TotService.Tools;
+
+/// <summary>Server-driven Tree-of-Thoughts runs: start one, solve and wait, cancel.</summary>
+[McpServerToolType]
+public sealed class RunTools(
+    RunRequestBuilder requests,
+    RunCommands commands,
+    RunResultReader results,
+    IOptions<RunOptions> options,
+    TimeProvider timeProvider)
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
+
+    [McpServerTool(Name = "tot_start_run", Title = "Start a Tree-of-Thoughts run", ReadOnly = false, Destructive = false,
+        Idempotent = false, OpenWorld = false)]
+    [Description("Starts a Tree-of-Thoughts search in the background and returns its run id at once; follow it with tot_run_status, " +
+        "read it with tot_run_result / tot_run_trace, stop it with tot_cancel_run. Runs belong to the caller and are kept 24 h.")]
+    [RequiresScope(TotScopes.Write)]
+    public async Task<CallToolResult> StartRun(
+        RequestContext<CallToolRequestParams> context,
+        [Description("The problem to think about, at most 10000 characters. For game24: four numbers 1-13, e.g. \"4 9 10 13\".")] string task,
+        [Description("Optional constraints on the answer, at most 10000 characters.")] string? constraints = null,
+        [Description("Task domain: game24 (built-in exact solver) or general (needs a model: sampling or the configured endpoint).")] string domain = "general",
+        [Description("Search strategy: beam (alias bfs), best-first, or dfs.")] string strategy = "beam",
+        [Description("Beam: distinct nodes kept per level, 1-10.")] int breadth = 5,
+        [Description("Depth limit, 1-10; nodes at this depth are leaves.")] int maxDepth = 4,
+        [Description("Maximum nodes in the tree, 1-2000.")] int maxNodes = 500,
+        [Description("Time budget in seconds, greater than 0 and at most 600.")] double timeBudgetSeconds = 60,
+        [Description("A final answer scoring at least this (0-1) is a solution and stops the search.")] double scoreThreshold = 1.0,
+        [Description("Thought provider: auto (domain solver, else client sampling, else endpoint), domain, sampling or endpoint.")] string provider = "auto",
+        [Description("Candidates asked of a model per expansion, 1-10.")] int candidatesPerNode = 5,
+        [Description("DFS: children scoring below this (0-1) are pruned.")] double pruneThreshold = 0.3,
+        [Description("Best-first: open nodes kept in the frontier, 1-2000.")] int maxFrontier = 100,
+        CancellationToken cancellationToken = default)
+    {
+        var request = requests.Build(new RunArguments(task, constraints, domain, strategy, breadth, maxDepth, maxNodes, maxFrontier,
+            candidatesPerNode, pruneThreshold, scoreThreshold, timeBudgetSeconds, provider), context.Server);
+        var run = await commands.StartAsync(Caller.Owner(context), request, cancellationToken);
+        var view = RunStatusView.From(run.Record);
+        return ToolResults.Create(
+            $"Started run {view.RunId} (domain {view.Domain}, strategy {view.Strategy}, provider {view.Provider}). Poll tot_run_status with this id.",
+            view);
+    }
+
+    [McpServerTool(Name = "tot_solve", Title = "Solve and wait", ReadOnly = false, Destructive = false,
+        Idempotent = false, OpenWorld = false)]
+    [Description("Runs a Tree-of-Thoughts search and waits for the answer, sending MCP progress notifications (nodes searched out of maxNodes) " +
+        "when the request carries a progress token. Waits at most the time budget plus a short grace; if the run is still going then, " +
+        "returns its status and the run continues (tot_run_status / tot_run_result). Cancelling the request cancels the run.")]
+    [RequiresScope(TotScopes.Write)]
+    public async Task<CallToolResult> Solve(
+        RequestContext<CallToolRequestParams> context,
+        IProgress<ProgressNotificationValue> progress,
+        [Description("The problem to think about, at most 10000 characters. For game24: four numbers 1-13, e.g. \"4 9 10 13\".")] string task,
+        [Description("Optional constraints on the answer, at most 10000 characters.")] string? constraints = null,
+        [Description("Task domain: game24 (built-in exact solver) or general (needs a model: sampling or the configured endpoint).")] string domain = "general",
+        [Description("Search strategy: beam (alias bfs), best-first, or dfs.")] string strategy = "beam",
+        [Description("Beam: distinct nodes kept per level, 1-10.")] int breadth = 5,
+        [Description("Depth limit, 1-10; nodes at this depth are leaves.")] int maxDepth = 4,
+        [Description("Maximum nodes in the tree, 1-2000.")] int maxNodes = 500,
+        [Description("Time budget in seconds, greater than 0 and at most 600.")] double timeBudgetSeconds = 60,
+        [Description("A final answer scoring at least this (0-1) is a solution and stops the search.")] double scoreThreshold = 1.0,
+        [Description("Thought provider: auto (domain solver, else client sampling, else endpoint), domain, sampling or endpoint.")] string provider = "auto",
+        [Description("Candidates asked of a model per expansion, 1-10.")] int candidatesPerNode = 5,
+        [Description("DFS: children scoring below this (0-1) are pruned.")] double pruneThreshold = 0.3,
+        [Description("Best-first: open nodes kept in the frontier, 1-2000.")] int maxFrontier = 100,
+        CancellationToken cancellationToken = default)
+    {
+        var request = requests.Build(new RunArguments(task, constraints, domain, strategy, breadth, maxDepth, maxNodes, maxFrontier,
+            candidatesPerNode, pruneThreshold, scoreThreshold, timeBudgetSeconds, provider), context.Server);
+        var owner = Caller.Owner(context);
+        var lastReport = long.MinValue;
+        void OnProgress(SearchProgress p)
+        {
+            // Expansions can be sub-millisecond (game24): report at most every ProgressInterval.
+            var now = timeProvider.GetTimestamp();
+            if (lastReport != long.MinValue && timeProvider.GetElapsedTime(lastReport, now) < ProgressInterval)
+            {
+                return;
+            }
+            lastReport = now;
+            progress.Report(new ProgressNotificationValue
+            {
+                Progress = p.NodeCount,
+                Total = p.MaxNodes,
+                Message = string.Create(CultureInfo.InvariantCulture,
+                    $"{p.NodesExpanded} expanded, {p.NodeCount}/{p.MaxNodes} nodes, depth {p.DepthReached}, best {p.BestScore?.ToString("0.###", CultureInfo.InvariantCulture) ?? "none"}"),
+            });
+        }
+
+        var run = await commands.StartAsync(owner, request, cancellationToken, OnProgress);
+        RunRecord final;
+        try
+        {
+            final = await run.Completion.WaitAsync(request.Settings.TimeBudget + options.Value.SolveGrace, timeProvider, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            var status = RunStatusView.From(run.Snapshot());
+            return ToolResults.Create($"Still running after the time budget. {status.Describe()} Poll tot_run_status.", status);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            commands.CancelHere(run.Id);
+            throw;
+        }
+        finally
+        {
+            run.Progressed -= OnProgress;
+        }
+
+        // The last word, even when the search was too quick for a throttled report. Awaited (IProgress.Report is
+        // fire-and-forget), so it is on the wire before the result closes the response stream.
+        if (context.Params?.ProgressToken is { } progressToken)
+        {
+            await context.Server.NotifyProgressAsync(progressToken, new ProgressNotificationValue
+            {
+                Progress = final.NodeCount,
+                Total = final.Settings.MaxNodes,
+                Message = $"{final.State.Name()}: {final.NodesExpanded} expanded, {final.NodeCount} nodes",
+            }, cancellationToken: cancellationToken);
+        }
+        var (record, result) = await results.ReadAsync(final.Id, owner, cancellationToken);
+        var view = RunResultView.From(record, result);
+        return ToolResults.Create(view.Describe(), view);
+    }
+
+    [McpServerTool(Name = "tot_cancel_run", Title = "Cancel a run", ReadOnly = false, Destructive = true,
+        Idempotent = true, OpenWorld = false)]
+    [Description("Stops one of the caller's runs, from any replica, within about a second; a finished run is left unchanged. " +
+        "The partial result stays readable with tot_run_result.")]
+    [RequiresScope(TotScopes.Write)]
+    public async Task<CallToolResult> CancelRun(
+        RequestContext<CallToolRequestParams> context,
+        [Description("The run id returned by tot_start_run (run_ + 32 hex digits).")] string runId,
+        CancellationToken cancellationToken = default)
+    {
+        var run = await commands.CancelAsync(runId, Caller.Owner(context), cancellationToken);
+        var view = RunStatusView.From(run);
+        var text = run.State.IsLive()
+            ? $"Cancellation of run {run.Id} requested; it stops within about a second. Check tot_run_status."
+            : $"Run {run.Id} had already finished ({view.State}); nothing to cancel.";
+        return ToolResults.Create(text, new CancelView(view.RunId, view.State, run.State.IsLive()));
+    }
+
+    [Description("The outcome of a cancel request.")]
+    public sealed record CancelView(
+        [property: Description("Run id.")] string RunId,
+        [property: Description("The run's state when the request was made.")] string State,
+        [property: Description("True when the run was live and has been asked to stop.")] bool CancelRequested);
+}

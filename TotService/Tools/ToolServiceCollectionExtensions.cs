@@ -1,0 +1,25 @@
+using TotService.Runs;
+
+namespace TotService.Tools;
+
+public static class ToolServiceCollectionExtensions
+{
+    /// <summary>
+    /// The Tree-of-Thoughts tools' services (runs, trees, stores, executor) and the argument check that turns wrong
+    /// types and missing arguments into readable tool errors. The tool classes themselves are found by
+    /// <c>WithToolsFromAssembly</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddTotTools(this IHostApplicationBuilder builder)
+    {
+        builder.AddTotRuns();
+        builder.Services.AddSingleton<RunRequestBuilder>();
+        builder.Services.AddSingleton<RunResultReader>();
+        builder.Services.AddSingleton<ToolArgumentValidator>();
+        builder.Services.AddMcpServer().WithRequestFilters(filters =>
+        {
+            filters.AddCallToolFilter(ToolArgumentValidator.Filter);
+            filters.AddCallToolFilter(StorageErrorFilter.Filter);
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using ModelContextProtocol;
+using TotService.Runs;
+
+namespace TotService.Tests.Runs;
+
+/// <summary>Two replicas' run machinery on one real Redis-protocol server: cancel, leases, progress and limits across replicas.</summary>
+public sealed class RunReplicationTests(RedisServer redis) : IClassFixture<RedisServer>
+{
+    private static readonly Dictionary<string, string?> FastLeases = new()
+    {
+        ["TotService:Runs:HeartbeatInterval"] = "00:00:00.200",
+        ["TotService:Runs:LeaseDuration"] = "00:00:01",
+        ["TotService:Runs:CancelPollInterval"] = "00:00:00.100",
+    };
+
+    private static string Owner() => "client-" + Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task A_cancel_issued_on_another_replica_stops_the_run_within_a_second()
+    {
+        await using var executing = await RunReplica.StartAsync(redis.Connection);
+        await using var other = await RunReplica.StartAsync(redis.Connection);
+        var owner = Owner();
+        var run = await executing.StartSlowRunAsync(owner);
+        await WaitUntilAsync(() => run.LatestProgress is { NodesExpanded: > 2 });
+
+        var clock = Stopwatch.StartNew();
+        var seen = await other.Commands.CancelAsync(run.Id, owner, CancellationToken.None);
+        var requested = clock.ElapsedMilliseconds;
+        var final = await run.Completion.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        clock.Stop();
+
+        Assert.Equal(RunState.Running, seen.State);
+        Assert.Equal(RunState.Cancelled, final.State);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"cancel took {clock.ElapsedMilliseconds} ms");
+        TestContext.Current.TestOutputHelper?.WriteLine($"cross-replica cancel latency: {clock.ElapsedMilliseconds} ms (cancel call {requested} ms)");
+        var readBack = await other.Queries.GetOwnedAsync(run.Id, owner, CancellationToken.None);
+        Assert.Equal(RunState.Cancelled, readBack.State);
+        Assert.True(readBack.NodesExpanded > 2);
+    }
+
+    [Fact]
+    public async Task A_missed_cancel_message_is_caught_by_polling_the_cancel_flag()
+    {
+        await using var executing = await RunReplica.StartAsync(redis.Connection, FastLeases);
+        var owner = Owner();
+        var run = await executing.StartSlowRunAsync(owner);
+        await WaitUntilAsync(() => run.LatestProgress is not null);
+
+        // The flag alone, as if the pub/sub message had been lost.
+        var store = executing.Services.GetService(typeof(TotService.Storage.IRunStore)) as TotService.Storage.IRunStore;
+        var clock = Stopwatch.StartNew();
+        await store!.RequestCancelAsync(run.Id, CancellationToken.None);
+        var final = await run.Completion.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+
+        Assert.Equal(RunState.Cancelled, final.State);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"poll cancel took {clock.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task Another_replica_reads_live_progress_while_heartbeats_keep_the_lease()
+    {
+        await using var executing = await RunReplica.StartAsync(redis.Connection, FastLeases);
+        await using var reader = await RunReplica.StartAsync(redis.Connection, FastLeases);
+        var owner = Owner();
+        var run = await executing.StartSlowRunAsync(owner);
+
+        await Task.Delay(TimeSpan.FromSeconds(1.6), TestContext.Current.CancellationToken); // longer than the 1 s lease
+        var status = await reader.Queries.GetOwnedAsync(run.Id, owner, CancellationToken.None);
+
+        Assert.Equal(RunState.Running, status.State);
+        Assert.True(status.NodesExpanded > 0, "progress is saved by the heartbeat");
+        await executing.Commands.CancelAsync(run.Id, owner, CancellationToken.None);
+        await run.Completion.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task A_run_whose_replica_stopped_heartbeating_is_marked_failed_by_the_next_reader()
+    {
+        await using var reader = await RunReplica.StartAsync(redis.Connection, FastLeases);
+        var store = (TotService.Storage.IRunStore)reader.Services.GetService(typeof(TotService.Storage.IRunStore))!;
+        var owner = Owner();
+        // A run "executing" on a replica that died: its lease is never renewed.
+        var orphan = new RunRecord
+        {
+            Id = RunIds.New(), Owner = owner, State = RunState.Running, Task = "t", Domain = "general",
+            Provider = TotService.Engine.Providers.ProviderKind.Endpoint, Settings = new TotService.Engine.Search.SearchSettings(),
+            CreatedAt = DateTimeOffset.UtcNow, StartedAt = DateTimeOffset.UtcNow, Replica = "dead-replica",
+        };
+        await store.CreateAsync(orphan, "dead-replica", CancellationToken.None);
+
+        Assert.Equal(RunState.Running, (await reader.Queries.GetOwnedAsync(orphan.Id, owner, CancellationToken.None)).State);
+        await Task.Delay(TimeSpan.FromSeconds(1.3), TestContext.Current.CancellationToken);
+        var lost = await reader.Queries.GetOwnedAsync(orphan.Id, owner, CancellationToken.None);
+
+        Assert.Equal(RunState.Failed, lost.State);
+        Assert.Equal(RunQueries.LeaseExpiredError, lost.Error);
+        Assert.Equal(RunState.Failed, (await store.GetAsync(orphan.Id, CancellationToken.None))!.State);
+        Assert.Contains(await reader.Queries.ListOwnedAsync(owner, 10, CancellationToken.None), r => r.Id == orphan.Id && r.State == RunState.Failed);
+    }
+
+    [Fact]
+    public async Task The_per_client_limit_holds_across_replicas()
+    {
+        var limit = new Dictionary<string, string?> { ["TotService:Runs:MaxConcurrentPerClient"] = "1" };
+        await using var first = await RunReplica.StartAsync(redis.Connection, limit);
+        await using var second = await RunReplica.StartAsync(redis.Connection, limit);
+        var owner = Owner();
+        var run = await first.StartSlowRunAsync(owner);
+
+        var refused = await Assert.ThrowsAsync<McpException>(() => second.StartSlowRunAsync(owner));
+        Assert.Contains("the limit is 1 per client", refused.Message, StringComparison.Ordinal);
+        var someoneElse = await second.StartSlowRunAsync(Owner());
+
+        foreach (var (replica, held, who) in new[] { (first, run, owner), (second, someoneElse, someoneElse.Record.Owner) })
+        {
+            await replica.Commands.CancelAsync(held.Id, who, CancellationToken.None);
+            await held.Completion.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task A_replica_that_shuts_down_marks_its_runs_failed_instead_of_leaving_them_running()
+    {
+        var owner = Owner();
+        LocalRun run;
+        await using (var executing = await RunReplica.StartAsync(redis.Connection))
+        {
+            run = await executing.StartSlowRunAsync(owner);
+            await WaitUntilAsync(() => run.LatestProgress is not null);
+        }
+        await using var reader = await RunReplica.StartAsync(redis.Connection);
+
+        var status = await reader.Queries.GetOwnedAsync(run.Id, owner, CancellationToken.None);
+        Assert.Equal(RunState.Failed, status.State);
+        Assert.Equal(RunExecutor.ShutdownError, status.Error);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+using TotService.Engine.Providers;
+using TotService.Engine.Search;
+using TotService.Engine.Sessions;
+using TotService.Runs;
+using TotService.Storage;
+using TotService.Trees;
+
+namespace TotService.Tests.Runs;
+
+/// <summary>The same behaviour from both stores: ownership index, leases, lost-run replacement, cancel flags, tree versions.</summary>
+public abstract class RunStoreContractTests
+{
+    protected static readonly RunOptions Settings = new() { Ttl = TimeSpan.FromHours(1), LeaseDuration = TimeSpan.FromSeconds(10) };
+
+    protected abstract IRunStore Runs { get; }
+
+    protected abstract ITreeStore Trees { get; }
+
+    protected static RunRecord NewRun(string owner, DateTimeOffset created) => new()
+    {
+        Id = RunIds.New(), Owner = owner, State = RunState.Queued, Task = "4 9 10 13", Domain = "game24",
+        Provider = ProviderKind.Domain, Settings = new SearchSettings { Strategy = SearchStrategy.DepthFirst, Breadth = 3 }, CreatedAt = created,
+    };
+
+    [Fact]
+    public async Task Runs_round_trip_and_are_listed_per_owner_newest_first()
+    {
+        var owner = "owner-" + Guid.NewGuid().ToString("N")[..6];
+        var older = NewRun(owner, DateTimeOffset.UtcNow.AddMinutes(-2));
+        var newer = NewRun(owner, DateTimeOffset.UtcNow.AddMinutes(-1));
+        var foreign = NewRun("someone-else-" + owner, DateTimeOffset.UtcNow);
+        foreach (var run in new[] { older, newer, foreign })
+        {
+            await Runs.CreateAsync(run, "replica-a", CancellationToken.None);
+        }
+        var progressed = newer with { State = RunState.Running, NodesExpanded = 7, BestScore = 0.9 };
+        await Runs.SaveAsync(progressed, CancellationToken.None);
+
+        Assert.Equal(progressed, await Runs.GetAsync(newer.Id, CancellationToken.None));
+        Assert.Equal([newer.Id, older.Id], (await Runs.ListAsync(owner, 10, CancellationToken.None)).Select(r => r.Id).ToArray());
+        Assert.Equal([newer.Id], (await Runs.ListAsync(owner, 1, CancellationToken.None)).Select(r => r.Id).ToArray());
+        Assert.Null(await Runs.GetAsync(RunIds.New(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_lost_run_is_replaced_only_without_a_lease_and_only_if_unchanged()
+    {
+        var run = NewRun("owner", DateTimeOffset.UtcNow) with { State = RunState.Running };
+        await Runs.CreateAsync(run, "replica-a", CancellationToken.None);
+        var failed = run with { State = RunState.Failed, Error = RunQueries.LeaseExpiredError };
+
+        Assert.True(await Runs.HasLeaseAsync(run.Id, CancellationToken.None));
+        Assert.False(await Runs.TryReplaceLostAsync(run, failed, CancellationToken.None));
+
+        await Runs.ReleaseLeaseAsync(run.Id, CancellationToken.None);
+        Assert.False(await Runs.HasLeaseAsync(run.Id, CancellationToken.None));
+        Assert.False(await Runs.TryReplaceLostAsync(run with { NodesExpanded = 99 }, failed, CancellationToken.None));
+        Assert.True(await Runs.TryReplaceLostAsync(run, failed, CancellationToken.None));
+        Assert.Equal(RunState.Failed, (await Runs.GetAsync(run.Id, CancellationToken.None))!.State);
+
+        await Runs.RenewLeasesAsync([run.Id], "replica-b", CancellationToken.None);
+        Assert.True(await Runs.HasLeaseAsync(run.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Cancel_flags_and_results_are_kept_per_run()
+    {
+        var flagged = NewRun("owner", DateTimeOffset.UtcNow);
+        var other = NewRun("owner", DateTimeOffset.UtcNow);
+        await Runs.RequestCancelAsync(flagged.Id, CancellationToken.None);
+        await Runs.SaveResultAsync(other.Id, """{"x":1}""", CancellationToken.None);
+
+        Assert.Equal([flagged.Id], await Runs.CancelRequestedAsync([flagged.Id, other.Id], CancellationToken.None));
+        Assert.Empty(await Runs.CancelRequestedAsync([], CancellationToken.None));
+        Assert.Equal("""{"x":1}""", await Runs.GetResultAsync(other.Id, CancellationToken.None));
+        Assert.Null(await Runs.GetResultAsync(flagged.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Tree_writes_are_compare_and_set_on_the_version()
+    {
+        var session = ThoughtTreeSession.Create(new ThoughtProblem("t"), new SearchSettings());
+        var tree = new TreeRecord(TreeIds.New(), "owner", 1, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, session.ToState());
+        await Trees.CreateAsync(tree, CancellationToken.None);
+        session.AddThoughts(0, ["a"]);
+        var updated = tree with { Version = 2, Session = session.ToState() };
+
+        Assert.True(await Trees.TryReplaceAsync(updated, expectedVersion: 1, CancellationToken.None));
+        Assert.False(await Trees.TryReplaceAsync(updated with { Version = 3 }, expectedVersion: 1, CancellationToken.None));
+        var stored = await Trees.GetAsync(tree.Id, CancellationToken.None);
+        Assert.Equal(2, stored!.Version);
+        Assert.Equal(2, stored.Session.Tree.Nodes.Count);
+        Assert.Null(await Trees.GetAsync(TreeIds.New(), CancellationToken.None));
+    }
+}
+
+public sealed class InMemoryRunStoreTests : RunStoreContractTests
+{
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+
+    public InMemoryRunStoreTests()
+    {
+        Runs = new InMemoryRunStore(Options.Create(Settings), _time);
+        Trees = new InMemoryTreeStore(Options.Create(Settings), _time);
+    }
+
+    protected override IRunStore Runs { get; }
+
+    protected override ITreeStore Trees { get; }
+
+    [Fact]
+    public async Task Leases_lapse_and_entries_expire_with_time()
+    {
+        var run = NewRun("owner", _time.GetUtcNow());
+        await Runs.CreateAsync(run, "replica-a", CancellationToken.None);
+
+        _time.Advance(Settings.LeaseDuration + TimeSpan.FromMilliseconds(1));
+        Assert.False(await Runs.HasLeaseAsync(run.Id, CancellationToken.None));
+        Assert.NotNull(await Runs.GetAsync(run.Id, CancellationToken.None));
+
+        _time.Advance(Settings.Ttl);
+        Assert.Null(await Runs.GetAsync(run.Id, CancellationToken.None));
+        Assert.Empty(await Runs.ListAsync("owner", 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_reader_marks_a_run_failed_once_its_lease_has_lapsed()
+    {
+        var run = NewRun("owner", _time.GetUtcNow()) with { State = RunState.Running };
+        await Runs.CreateAsync(run, "replica-a", CancellationToken.None);
+        using var meters = new TotService.Tests.Engine.Support.TestMeterFactory();
+        var queries = new RunQueries(Runs, new LocalRuns(), new RunMetrics(meters), Options.Create(Settings), _time);
+
+        Assert.Equal(RunState.Running, (await queries.GetOwnedAsync(run.Id, "owner", CancellationToken.None)).State);
+        _time.Advance(Settings.LeaseDuration + TimeSpan.FromSeconds(1));
+        var lost = await queries.GetOwnedAsync(run.Id, "owner", CancellationToken.None);
+
+        Assert.Equal(RunState.Failed, lost.State);
+        Assert.Equal(RunQueries.LeaseExpiredError, lost.Error);
+        Assert.Equal(_time.GetUtcNow(), lost.FinishedAt);
+    }
+}
+
+public sealed class RedisRunStoreTests : RunStoreContractTests, IClassFixture<RedisServer>
+{
+    private readonly RedisServer _redis;
+
+    public RedisRunStoreTests(RedisServer redis)
+    {
+        _redis = redis;
+        Runs = new RedisRunStore(redis.Connection, Options.Create(Settings), TimeProvider.System);
+        Trees = new RedisTreeStore(redis.Connection, Options.Create(Settings));
+    }
+
+    protected override IRunStore Runs { get; }
+
+    protected override ITreeStore Trees { get; }
+
+    [Fact]
+    public async Task Every_key_is_prefixed_tot_and_carries_a_ttl()
+    {
+        var run = NewRun("ttl-owner-" + Guid.NewGuid().ToString("N")[..6], DateTimeOffset.UtcNow);
+        await Runs.CreateAsync(run, "replica-a", CancellationToken.None);
+        await Runs.SaveResultAsync(run.Id, "{}", CancellationToken.None);
+        await Runs.RequestCancelAsync(run.Id, CancellationToken.None);
+        var db = _redis.Connection.GetDatabase();
+
+        foreach (var key in new[] { StorageKeys.Run(run.Id), StorageKeys.RunResult(run.Id), StorageKeys.RunCancel(run.Id), StorageKeys.OwnerRuns(run.Owner) })
+        {
+            Assert.StartsWith("tot:", key, StringComparison.Ordinal);
+            var ttl = await db.KeyTimeToLiveAsync(key);
+            Assert.True(ttl > TimeSpan.FromMinutes(59) && ttl <= Settings.Ttl, $"{key}: {ttl}");
+        }
+        var lease = await db.KeyTimeToLiveAsync(StorageKeys.RunLease(run.Id));
+        Assert.True(lease > TimeSpan.Zero && lease <= Settings.LeaseDuration, $"lease: {lease}");
+        Assert.Equal("replica-a", (string?)await db.StringGetAsync(StorageKeys.RunLease(run.Id)));
+    }
+}
