@@ -20,8 +20,8 @@ fi
 dotnet tool restore >/dev/null
 dotnet build Aspire.sln -c Release -warnaserror -nologo -v:q
 
-rm -rf bench/.artifacts/micro
 if [ "${1:-}" != "--skip-micro" ]; then
+  rm -rf bench/.artifacts/micro
   dotnet bench/Bench.Micro/bin/Release/net10.0/Bench.Micro.dll \
     --filter '*' --job short --inProcess --exporters github --artifacts bench/.artifacts/micro
 fi

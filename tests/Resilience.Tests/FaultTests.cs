@@ -78,6 +78,15 @@ public sealed class FaultTests(ResilienceAppModel model, ITestOutputHelper outpu
     {
         await model.WaitAllHealthyAsync(RecoveryBound);
         var tokenBefore = await model.GetTokenAsync(cancellationToken: Ct);
+        // A run started before the crash lives in Redis: the restarted replica must still answer for it.
+        var writer = await model.GetTokenAsync(scope: "tot:read tot:write", cancellationToken: Ct);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var (before, _) = await McpWire.OpenSessionAsync(http, model.McpEndpoint(0), writer, Ct);
+        Assert.NotNull(before);
+        var (startStatus, started) = await McpWire.CallToolAsync(http, model.McpEndpoint(0), writer, before, "tot_start_run",
+            """{"task":"4 9 10 13","domain":"game24"}""", Ct);
+        var runId = System.Text.RegularExpressions.Regex.Match(started, "run_[0-9a-f]{32}").Value;
+        Assert.True(startStatus == 200 && runId.Length > 0, $"tot_start_run: {startStatus} {started}");
 
         await using var load = await SteadyLoad.StartAsync(model);
         await Task.Delay(Steady, Ct);
@@ -95,6 +104,12 @@ public sealed class FaultTests(ResilienceAppModel model, ITestOutputHelper outpu
         LoadVerdict.AssertServedAfter(load.Outcomes, recovered + TimeSpan.FromSeconds(0.5), model.Replicas);
         Assert.True(recovery < RecoveryBound, $"totservice-1 took {recovery.TotalSeconds:0.0} s to be ready again");
         await Checks.AssertAcceptedEverywhereAsync(model, tokenBefore, "token issued before the TotService crash");
+        var (after, _) = await McpWire.OpenSessionAsync(http, model.McpEndpoint(1), writer, Ct);
+        Assert.NotNull(after);
+        var (statusCode, status) = await McpWire.CallToolAsync(http, model.McpEndpoint(1), writer, after, "tot_run_status",
+            $$"""{"runId":"{{runId}}"}""", Ct);
+        Assert.True(statusCode == 200 && status.Contains(runId, StringComparison.Ordinal) && !status.Contains("\"isError\":true", StringComparison.Ordinal),
+            $"run {runId} lost after the crash: {statusCode} {status}");
     }
 
     [Fact]

@@ -49,6 +49,8 @@ public static class Method
             - **Game of 24**: the Tree-of-Thoughts engine with the deterministic Game of 24 providers (beam 5, depth 3),
               every puzzle of `shared/data/game24.csv`, one thread, vs a textbook brute-force solver on the same puzzles.
 
+            What was changed to meet the targets, and what is left with whom: `bench/README.md`.
+
             Settings changed from the defaults for the run (environment on the app model), and why: rotation is
             compressed to seconds so that 20 rotations fit in a run (the validator's rules still hold: propagation >=
             JWKS max-age, grace >= token lifetime + max-age); the per-client rate limit is lifted, else wrk would measure

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 
 namespace Resilience.Tests.Infrastructure;
 
@@ -40,6 +41,16 @@ public static class McpWire
         using var initialized = Post(endpoint, Initialized, bearer, session);
         using var ack = await http.SendAsync(initialized, cancellationToken);
         return ack.IsSuccessStatusCode ? (session, (int)response.StatusCode) : (null, (int)ack.StatusCode);
+    }
+
+    /// <summary>tools/call of <paramref name="tool"/> with a JSON object of arguments; the status and the raw (SSE) body.</summary>
+    public static async Task<(int Status, string Body)> CallToolAsync(
+        HttpClient http, Uri endpoint, string bearer, string session, string tool, string arguments, CancellationToken cancellationToken)
+    {
+        var json = """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":""" + JsonSerializer.Serialize(tool) + ""","arguments":""" + arguments + "}}";
+        using var request = Post(endpoint, json, bearer, session);
+        using var response = await http.SendAsync(request, cancellationToken);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
     }
 
     /// <summary>One whoami; true when the JSON-RPC reply is a successful tool result.</summary>

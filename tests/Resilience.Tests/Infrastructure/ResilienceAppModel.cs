@@ -91,8 +91,8 @@ public class ResilienceAppModel : IAsyncLifetime
     public static string Basic(string clientId, string secret) =>
         "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(clientId)}:{Uri.EscapeDataString(secret)}"));
 
-    public Task<string> GetTokenAsync(int keyserviceReplica = 0, CancellationToken cancellationToken = default) =>
-        RequestTokenAsync("dev", DevClientSecret, Audience, "tot:read", keyserviceReplica, cancellationToken);
+    public Task<string> GetTokenAsync(int keyserviceReplica = 0, string scope = "tot:read", CancellationToken cancellationToken = default) =>
+        RequestTokenAsync("dev", DevClientSecret, Audience, scope, keyserviceReplica, cancellationToken);
 
     public Task<string> GetAdminTokenAsync(CancellationToken cancellationToken = default) =>
         RequestTokenAsync(AdminClientId, _adminSecret, Issuer, "keys:admin", 0, cancellationToken);
