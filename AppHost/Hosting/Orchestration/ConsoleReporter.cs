@@ -17,6 +17,7 @@ internal sealed class ConsoleReporter : IAsyncDisposable
     private readonly PeriodicTimer _timer = new(TimeSpan.FromMilliseconds(400));
     private readonly Task _loop;
     private int _dirty;
+    private int _prefixWidth = 12;
 
     public ConsoleReporter(DistributedApplication app)
     {
@@ -45,11 +46,16 @@ internal sealed class ConsoleReporter : IAsyncDisposable
         WriteLine(text.ToString());
     }
 
-    private void OnChanged(ResourceSnapshot snapshot) => Interlocked.Exchange(ref _dirty, 1);
+    private void OnChanged(ResourceSnapshot snapshot)
+    {
+        // Kept here, not per log line: instance names only change with resource state.
+        Volatile.Write(ref _prefixWidth, Math.Max(Volatile.Read(ref _prefixWidth), snapshot.InstanceName.Length));
+        Interlocked.Exchange(ref _dirty, 1);
+    }
 
     private void OnLine(LogLine line)
     {
-        var width = Math.Max(12, _app.ResourceNotifications.Snapshots.Select(s => s.InstanceName.Length).DefaultIfEmpty(0).Max());
+        var width = Volatile.Read(ref _prefixWidth);
         lock (_console)
         {
             if (!_colors.TryGetValue(line.Instance, out var color))

@@ -5,30 +5,13 @@ using TotService.Tests.Infrastructure;
 namespace TotService.Tests.Authorization;
 
 /// <summary>Per-tool scopes: hidden from tools/list and HTTP 403 insufficient_scope on tools/call.</summary>
-public sealed class ScopeAuthorizationTests : IAsyncLifetime
+public sealed class ScopeAuthorizationTests : SecuredHostTest
 {
-    private readonly TestSigningKey _key = new();
-    private FakeAuthorizationServer _authorizationServer = null!;
-    private TotServiceTestHost _host = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _authorizationServer = await FakeAuthorizationServer.StartAsync(TestSettings.Issuer, _key);
-        _host = await TotServiceTestHost.StartAsync(_authorizationServer);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _authorizationServer.DisposeAsync();
-        _key.Dispose();
-    }
-
     [Fact]
     public async Task Read_only_token_calling_a_write_tool_gets_403_insufficient_scope_and_the_tool_is_not_run()
     {
-        var readOnly = Tokens.Valid(_key, scope: "tot:read", subject: "reader");
-        var session = await RawMcpSession.OpenAsync(_host.Http, readOnly);
+        var readOnly = Tokens.Valid(Key, scope: "tot:read", subject: "reader");
+        var session = await RawMcpSession.OpenAsync(Host.Http, readOnly);
 
         using var list = await session.SendAsync(readOnly, session.ToolsList());
         var listed = (await RawMcpSession.ReadMessageAsync(list))["result"]!["tools"]!.AsArray()
@@ -44,34 +27,34 @@ public sealed class ScopeAuthorizationTests : IAsyncLifetime
             refused.Headers.WwwAuthenticate.ToString());
         var error = await RawMcpSession.ReadMessageAsync(refused);
         Assert.Contains("tot:write", error["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(0, _host.Invocations.Count);
+        Assert.Equal(0, Host.Invocations.Count);
 
         // Same session, read tool: allowed, so the 403 above was about scope alone.
         using var allowed = await session.SendAsync(readOnly, session.ToolCall("probe"));
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
-        Assert.Equal(1, _host.Invocations.Count);
+        Assert.Equal(1, Host.Invocations.Count);
     }
 
     [Fact]
     public async Task Write_token_runs_the_write_tool()
     {
-        var writer = Tokens.Valid(_key, scope: "tot:read tot:write", subject: "writer");
-        var session = await RawMcpSession.OpenAsync(_host.Http, writer);
+        var writer = Tokens.Valid(Key, scope: "tot:read tot:write", subject: "writer");
+        var session = await RawMcpSession.OpenAsync(Host.Http, writer);
 
         using var response = await session.SendAsync(writer, session.ToolCall("append_note", new { text = "hello" }));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var result = (await RawMcpSession.ReadMessageAsync(response))["result"]!;
         Assert.Equal("stored 5", result["content"]![0]!["text"]!.GetValue<string>());
-        Assert.Equal(1, _host.Invocations.Count);
+        Assert.Equal(1, Host.Invocations.Count);
     }
 
     [Fact]
     public async Task Token_without_any_tot_scope_gets_403_asking_for_tot_read()
     {
-        var token = Tokens.Valid(_key, scope: "keys:admin");
+        var token = Tokens.Valid(Key, scope: "keys:admin");
 
-        using var response = await RawMcpSession.SendAsync(_host.Http, null, token, """
+        using var response = await RawMcpSession.SendAsync(Host.Http, null, token, """
             {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}
             """);
 
@@ -84,18 +67,18 @@ public sealed class ScopeAuthorizationTests : IAsyncLifetime
     [Fact]
     public async Task Session_cannot_be_used_with_another_subjects_token()
     {
-        var session = await RawMcpSession.OpenAsync(_host.Http, Tokens.Valid(_key, subject: "alice"));
+        var session = await RawMcpSession.OpenAsync(Host.Http, Tokens.Valid(Key, subject: "alice"));
 
-        using var hijack = await session.SendAsync(Tokens.Valid(_key, subject: "mallory"), session.ToolCall("probe"));
+        using var hijack = await session.SendAsync(Tokens.Valid(Key, subject: "mallory"), session.ToolCall("probe"));
 
         Assert.NotEqual(HttpStatusCode.OK, hijack.StatusCode);
-        Assert.Equal(0, _host.Invocations.Count);
+        Assert.Equal(0, Host.Invocations.Count);
     }
 
     [Fact]
     public async Task Metadata_document_is_correct_and_matches_the_challenge()
     {
-        using var challenge = await RawMcpSession.SendAsync(_host.Http, null, null, """{"jsonrpc":"2.0","id":1,"method":"ping"}""");
+        using var challenge = await RawMcpSession.SendAsync(Host.Http, null, null, """{"jsonrpc":"2.0","id":1,"method":"ping"}""");
         Assert.Equal(HttpStatusCode.Unauthorized, challenge.StatusCode);
         var header = challenge.Headers.WwwAuthenticate.Single();
         Assert.Equal("Bearer", header.Scheme);
@@ -107,7 +90,7 @@ public sealed class ScopeAuthorizationTests : IAsyncLifetime
 
         foreach (var path in new[] { metadataUrl.AbsolutePath, "/.well-known/oauth-protected-resource" })
         {
-            using var response = await _host.Http.GetAsync(path, TestContext.Current.CancellationToken);
+            using var response = await Host.Http.GetAsync(path, TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var metadata = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
 

@@ -6,30 +6,13 @@ using TotService.Tests.Infrastructure;
 namespace TotService.Tests.Mcp;
 
 /// <summary>A real MCP client (SDK 2.3.1 over Streamable HTTP) against the real server and a fake KeyService.</summary>
-public sealed class McpClientTests : IAsyncLifetime
+public sealed class McpClientTests : SecuredHostTest
 {
-    private readonly TestSigningKey _key = new();
-    private FakeAuthorizationServer _authorizationServer = null!;
-    private TotServiceTestHost _host = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _authorizationServer = await FakeAuthorizationServer.StartAsync(TestSettings.Issuer, _key);
-        _host = await TotServiceTestHost.StartAsync(_authorizationServer);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _authorizationServer.DisposeAsync();
-        _key.Dispose();
-    }
-
     private async Task<McpClient> ConnectAsync(string token)
     {
         var transport = new HttpClientTransport(new HttpClientTransportOptions
         {
-            Endpoint = _host.McpEndpoint,
+            Endpoint = Host.McpEndpoint,
             TransportMode = HttpTransportMode.StreamableHttp,
             AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + token },
         }, NullLoggerFactory.Instance);
@@ -40,7 +23,7 @@ public sealed class McpClientTests : IAsyncLifetime
     public async Task Client_with_valid_token_lists_tools_and_calls_one()
     {
         var cancel = TestContext.Current.CancellationToken;
-        await using var client = await ConnectAsync(Tokens.Valid(_key, subject: "alice"));
+        await using var client = await ConnectAsync(Tokens.Valid(Key, subject: "alice"));
 
         Assert.NotNull(client.ServerInfo);
         Assert.Equal("TotService", client.ServerInfo.Name);
@@ -66,7 +49,7 @@ public sealed class McpClientTests : IAsyncLifetime
     [Fact]
     public async Task Every_tool_has_title_description_schema_and_annotations()
     {
-        await using var client = await ConnectAsync(Tokens.Valid(_key));
+        await using var client = await ConnectAsync(Tokens.Valid(Key));
         var tools = await client.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.NotEmpty(tools);
@@ -86,7 +69,7 @@ public sealed class McpClientTests : IAsyncLifetime
     [Fact]
     public async Task Read_only_token_does_not_list_write_tools()
     {
-        await using var client = await ConnectAsync(Tokens.Valid(_key, scope: "tot:read"));
+        await using var client = await ConnectAsync(Tokens.Valid(Key, scope: "tot:read"));
         var names = (await client.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken)).Select(t => t.Name).ToList();
 
         Assert.Contains("whoami", names);

@@ -5,36 +5,19 @@ using TotService.Tests.Infrastructure;
 namespace TotService.Tests.Mcp;
 
 /// <summary>The service's own instruments, as Prometheus scrapes them from /metrics.</summary>
-public sealed class MetricsTests : IAsyncLifetime
+public sealed class MetricsTests : SecuredHostTest
 {
-    private readonly TestSigningKey _key = new();
-    private FakeAuthorizationServer _authorizationServer = null!;
-    private TotServiceTestHost _host = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _authorizationServer = await FakeAuthorizationServer.StartAsync(TestSettings.Issuer, _key);
-        _host = await TotServiceTestHost.StartAsync(_authorizationServer);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _authorizationServer.DisposeAsync();
-        _key.Dispose();
-    }
-
     [Fact]
     public async Task Token_validations_requests_and_tool_calls_are_exported()
     {
-        var token = Tokens.Valid(_key);
-        var session = await RawMcpSession.OpenAsync(_host.Http, token);
+        var token = Tokens.Valid(Key);
+        var session = await RawMcpSession.OpenAsync(Host.Http, token);
         using (var call = await session.SendAsync(token, session.ToolCall("probe")))
         {
             Assert.Equal(HttpStatusCode.OK, call.StatusCode);
         }
         using (var expired = await session.SendAsync(
-            Tokens.Create(_key.SecurityKey, new TokenSpec { NotBeforeOffset = TimeSpan.FromMinutes(-30), Lifetime = TimeSpan.FromMinutes(20) }),
+            Tokens.Create(Key.SecurityKey, new TokenSpec { NotBeforeOffset = TimeSpan.FromMinutes(-30), Lifetime = TimeSpan.FromMinutes(20) }),
             session.ToolCall("probe")))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
@@ -63,7 +46,7 @@ public sealed class MetricsTests : IAsyncLifetime
         while (clock.Elapsed < TimeSpan.FromSeconds(10) && !expected.All(series => HasSeries(lines, series.Name, series.Labels)))
         {
             await Task.Delay(200, TestContext.Current.CancellationToken);
-            lines = (await _host.Http.GetStringAsync("/metrics", TestContext.Current.CancellationToken)).Split('\n');
+            lines = (await Host.Http.GetStringAsync("/metrics", TestContext.Current.CancellationToken)).Split('\n');
         }
         Assert.All(expected, series => Assert.True(HasSeries(lines, series.Name, series.Labels), $"{series.Name} {string.Join(',', series.Labels)}"));
         Assert.Contains(lines, line => line.StartsWith("totmcp_", StringComparison.Ordinal) && line.Contains("otel_scope_name=\"TotMcp.TotService\"", StringComparison.Ordinal));

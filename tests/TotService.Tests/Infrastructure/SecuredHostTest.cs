@@ -1,0 +1,28 @@
+namespace TotService.Tests.Infrastructure;
+
+/// <summary>
+/// Base for tests that need TotService on Kestrel trusting a fake KeyService signing with <see cref="Key"/>:
+/// a fresh pair per test, so no test sees another's keys, sessions or counters.
+/// </summary>
+public abstract class SecuredHostTest : IAsyncLifetime
+{
+    protected TestSigningKey Key { get; } = new();
+
+    protected FakeAuthorizationServer AuthorizationServer { get; private set; } = null!;
+
+    protected TotServiceTestHost Host { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        AuthorizationServer = await FakeAuthorizationServer.StartAsync(TestSettings.Issuer, Key);
+        Host = await TotServiceTestHost.StartAsync(AuthorizationServer);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await AuthorizationServer.DisposeAsync();
+        Key.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
