@@ -38,7 +38,7 @@ public static class TotServiceComposition
         app.UseRouting();
         app.UseAuthentication();                // KeyService tokens (401 with resource_metadata)
         app.UseAuthorization();
-        app.UseRateLimiter();                   // per sub, after authentication
+        app.UsePerClientRateLimiting();        // per sub, after authentication
         app.UseMiddleware<McpScopeGuardMiddleware>(); // parse errors, 403 insufficient_scope
 
         app.MapDefaultEndpoints();

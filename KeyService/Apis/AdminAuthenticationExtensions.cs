@@ -18,7 +18,9 @@ public static class AdminAuthenticationExtensions
     /// </summary>
     public static IHostApplicationBuilder AddAdminAuthentication(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // No default scheme (and no automatic one: KeyService.csproj sets SuppressAutoDefaultScheme): only the admin
+        // policy, which names the scheme, authenticates. Public endpoints (JWKS, metadata, token) never run JwtBearer.
+        builder.Services.AddAuthentication().AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<KeyServiceOptions>, KeyRingCache>((jwt, options, cache) =>
             {

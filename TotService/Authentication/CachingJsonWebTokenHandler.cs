@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -16,7 +15,8 @@ namespace TotService.Authentication;
 /// <item>the key that signed it is still among the signing keys of this request's parameters, so a key removed from
 /// KeyService's JWKS stops validating its tokens at the next key refresh, as it would without the cache.</item>
 /// </list>
-/// Failures are never remembered. The cache is bounded (<see cref="Capacity"/>): when full, expired entries go first,
+/// Every valid token's identity is a read-only <see cref="CallerIdentity"/>, built once and shared by the requests
+/// that present the token. Failures are never remembered. The cache is bounded (<see cref="Capacity"/>): when full, expired entries go first,
 /// then an arbitrary eighth of the rest.
 /// </summary>
 public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider) : JsonWebTokenHandler
@@ -43,7 +43,9 @@ public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider) : Json
         var result = await base.ValidateTokenAsync(token!, validationParameters);
         if (result.IsValid && result.SecurityToken is JsonWebToken jwt && result.ClaimsIdentity is { } identity && token is not null)
         {
-            Remember(token, new Validated(jwt, identity, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), jwt.Kid, result.Issuer, result.TokenType));
+            var validated = new Validated(jwt, new CallerIdentity(identity), new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), jwt.Kid, result.Issuer, result.TokenType);
+            Remember(token, validated);
+            return validated.ToResult();
         }
         return result;
     }
@@ -92,14 +94,14 @@ public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider) : Json
         return string.Equals(parameters.IssuerSigningKey?.KeyId, keyId, StringComparison.Ordinal);
     }
 
-    private sealed record Validated(JsonWebToken Token, ClaimsIdentity Identity, DateTimeOffset Expires, string KeyId, string? Issuer, string? TokenType)
+    private sealed record Validated(JsonWebToken Token, CallerIdentity Identity, DateTimeOffset Expires, string KeyId, string? Issuer, string? TokenType)
     {
-        /// <summary>A fresh identity per request: later handlers may add claims to the principal they get.</summary>
+        /// <summary>The token's one identity: read-only, so every request with this token can share it.</summary>
         public TokenValidationResult ToResult() => new()
         {
             IsValid = true,
             SecurityToken = Token,
-            ClaimsIdentity = Identity.Clone(),
+            ClaimsIdentity = Identity,
             Issuer = Issuer,
             TokenType = TokenType,
         };

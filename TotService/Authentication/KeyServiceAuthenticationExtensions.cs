@@ -43,7 +43,7 @@ public static class KeyServiceAuthenticationExtensions
         services.AddHostedService(provider => provider.GetRequiredService<SigningKeysWarmUp>());
         services.AddHealthChecks().AddCheck<SigningKeysWarmUp>(SigningKeysWarmUp.HealthCheckName, tags: ["ready"]);
         services.AddSingleton<BearerChallenge>();
-        services.AddScoped<TokenValidationEvents>();
+        services.AddSingleton<TokenValidationEvents>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

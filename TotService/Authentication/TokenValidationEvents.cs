@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
@@ -9,8 +10,9 @@ using TotService.Diagnostics;
 namespace TotService.Authentication;
 
 /// <summary>
-/// JwtBearer hooks: size cap and unknown-kid refresh before validation, metrics by result, and the MCP-shaped
-/// 401 challenge. The token is only ever read from the Authorization header (never the query string).
+/// JwtBearer hooks: size cap and unknown-kid refresh before validation, metrics by result, the shared
+/// <see cref="CallerPrincipal"/> after it, and the MCP-shaped 401 challenge. The token is only ever read from the
+/// Authorization header (never the query string). A singleton: JwtBearer resolves it on every request.
 /// </summary>
 public sealed class TokenValidationEvents(
     KeyServiceSigningKeys signingKeys,
@@ -21,22 +23,29 @@ public sealed class TokenValidationEvents(
     private const string BearerPrefix = "Bearer ";
     private const int MaxHeaderChars = 2048;
 
+    /// <summary>
+    /// The bearer token and its <c>kid</c> per Authorization header string. Kestrel hands out the same string instance
+    /// while a connection repeats a header value, so a client reusing its token costs a lookup here instead of a
+    /// copy of the token and a header decode per request. Entries go with the header strings (weak keys).
+    /// </summary>
+    private readonly ConditionalWeakTable<string, BearerToken> _tokens = [];
+
     public override async Task MessageReceived(MessageReceivedContext context)
     {
-        if (ReadBearerToken(context.Request) is not { } token)
+        if (ReadBearerToken(context.Request) is not { } bearer)
         {
             return;
         }
 
-        if (token.Length > options.Value.MaxTokenBytes)
+        if (bearer.Token.Length > options.Value.MaxTokenBytes)
         {
             metrics.TokenValidated(TokenFailureClassifier.Oversized);
             context.Fail("The bearer token is larger than allowed.");
             return;
         }
 
-        context.Token = token;
-        if (TryReadKeyId(token) is { } keyId && !signingKeys.HasKey(keyId))
+        context.Token = bearer.Token;
+        if (bearer.KeyId is { } keyId && !signingKeys.HasKey(keyId))
         {
             await signingKeys.RefreshForUnknownKeyAsync(context.HttpContext.RequestAborted);
         }
@@ -44,13 +53,15 @@ public sealed class TokenValidationEvents(
 
     public override Task TokenValidated(TokenValidatedContext context)
     {
-        if (string.IsNullOrEmpty(context.Principal?.FindFirst(TotClaims.Subject)?.Value))
+        var caller = context.Principal?.Identity as CallerIdentity;
+        if (string.IsNullOrEmpty(caller?.Subject))
         {
             // Rate limiting and MCP session binding key on sub; a token without one is not for us.
             metrics.TokenValidated(TokenFailureClassifier.MissingSubject);
             context.Fail("The token has no subject.");
             return Task.CompletedTask;
         }
+        context.Principal = caller.Principal;
         metrics.TokenValidated(TokenFailureClassifier.Ok);
         return Task.CompletedTask;
     }
@@ -76,16 +87,28 @@ public sealed class TokenValidationEvents(
         return Task.CompletedTask;
     }
 
-    private static string? ReadBearerToken(HttpRequest request)
+    private BearerToken? ReadBearerToken(HttpRequest request)
     {
         string? authorization = request.Headers[HeaderNames.Authorization];
         if (authorization is null || !authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
         {
             return null;
         }
+        if (_tokens.TryGetValue(authorization, out var known))
+        {
+            return known;
+        }
         var token = authorization[BearerPrefix.Length..].Trim();
-        return token.Length == 0 ? null : token;
+        if (token.Length == 0)
+        {
+            return null;
+        }
+        var bearer = new BearerToken(token, TryReadKeyId(token));
+        _tokens.AddOrUpdate(authorization, bearer);
+        return bearer;
     }
+
+    private sealed record BearerToken(string Token, string? KeyId);
 
     /// <summary>
     /// The header's <c>kid</c>, decoded from the first segment only: parsing the whole token here (payload claims

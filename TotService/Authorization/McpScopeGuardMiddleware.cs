@@ -12,6 +12,9 @@ namespace TotService.Authorization;
 /// Runs on <c>/mcp</c> after authentication, before the MCP SDK: refuses callers without any <c>tot:*</c>
 /// scope, answers malformed JSON with a JSON-RPC parse error, and turns a <c>tools/call</c> for a tool whose
 /// scope the caller lacks into HTTP 403 <c>insufficient_scope</c> (the SDK can only answer with a JSON-RPC error).
+/// The body is read once into a pooled buffer and scanned without building a document (docs/BENCHMARKS.md: a
+/// buffered stream plus a <see cref="JsonDocument"/> per request cost as much as the SDK's own handling); the SDK
+/// then reads the same bytes.
 /// </summary>
 public sealed class McpScopeGuardMiddleware(
     RequestDelegate next,
@@ -19,8 +22,6 @@ public sealed class McpScopeGuardMiddleware(
     BearerChallenge challenge,
     IOptions<TotServiceOptions> options)
 {
-    private const int BufferThreshold = 64 * 1024;
-
     public async Task InvokeAsync(HttpContext context)
     {
         var user = context.User;
@@ -36,60 +37,79 @@ public sealed class McpScopeGuardMiddleware(
             return;
         }
 
-        if (HttpMethods.IsPost(context.Request.Method))
+        if (HttpMethods.IsPost(context.Request.Method) && !await CheckMessagesAsync(context))
         {
-            context.Request.EnableBuffering(BufferThreshold, options.Value.MaxRequestBodyBytes);
-            JsonDocument document;
-            try
-            {
-                document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-            }
-            catch (JsonException)
-            {
-                await JsonRpcErrors.WriteAsync(context.Response, StatusCodes.Status400BadRequest, JsonRpcErrors.ParseError,
-                    "Parse error: the request body is not valid JSON.");
-                return;
-            }
-            catch (Exception ex) when (ex is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } or IOException)
-            {
-                await JsonRpcErrors.WriteAsync(context.Response, StatusCodes.Status413PayloadTooLarge, JsonRpcErrors.Refused,
-                    "Request body too large.");
-                return;
-            }
-
-            using (document)
-            {
-                context.Request.Body.Position = 0;
-                if (await RefuseForMessagesAsync(context, document.RootElement))
-                {
-                    return;
-                }
-            }
+            return;
         }
 
         await next(context);
     }
 
-    private async Task<bool> RefuseForMessagesAsync(HttpContext context, JsonElement root)
+    /// <summary>False when the request was answered here (parse error, too large, insufficient scope).</summary>
+    private async Task<bool> CheckMessagesAsync(HttpContext context)
     {
-        // JSON-RPC batches are checked message by message; the SDK decides whether it accepts them at all.
-        var messages = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().ToArray() : [root];
-        foreach (var message in messages.Where(m => m.ValueKind == JsonValueKind.Object))
+        BufferedRequestBody? body;
+        try
         {
-            var method = message.TryGetProperty("method", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-            context.Items.TryAdd(TransportGuardMiddleware.MethodItemKey, McpMethodNames.Normalize(method));
+            body = await BufferedRequestBody.ReadAsync(context, options.Value.MaxRequestBodyBytes);
+        }
+        catch (Exception ex) when (ex is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } or IOException)
+        {
+            body = null;
+        }
+        if (body is null)
+        {
+            await JsonRpcErrors.WriteAsync(context.Response, StatusCodes.Status413PayloadTooLarge, JsonRpcErrors.Refused,
+                "Request body too large.");
+            return false;
+        }
 
-            if (method == "tools/call"
-                && message.TryGetProperty("params", out var parameters) && parameters.ValueKind == JsonValueKind.Object
-                && parameters.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
-                && tools.RequiredScope(name.GetString()!) is { } scope
-                && !context.User.HasScope(scope))
+        string? deniedScope;
+        int deniedIndex;
+        try
+        {
+            (deniedScope, deniedIndex) = FindDeniedScope(context, body.Span);
+        }
+        catch (JsonException)
+        {
+            await JsonRpcErrors.WriteAsync(context.Response, StatusCodes.Status400BadRequest, JsonRpcErrors.ParseError,
+                "Parse error: the request body is not valid JSON.");
+            return false;
+        }
+        if (deniedScope is null)
+        {
+            return true;
+        }
+        await RefuseInsufficientScopeAsync(context, deniedScope, RequestId(body.Span, deniedIndex));
+        return false;
+    }
+
+    /// <summary>
+    /// Records the first message's method for the request metrics and returns the scope of the first
+    /// <c>tools/call</c> the caller may not make (JSON-RPC batches are checked message by message; the SDK decides
+    /// whether it accepts them at all).
+    /// </summary>
+    private (string? Scope, int Index) FindDeniedScope(HttpContext context, ReadOnlySpan<byte> body)
+    {
+        var reader = new JsonRpcMessageReader(body);
+        while (reader.TryReadNext(out var message))
+        {
+            context.Items.TryAdd(TransportGuardMiddleware.MethodItemKey, McpMethodNames.Normalize(message.Method));
+            if (message.ToolName is { } name && tools.RequiredScope(name) is { } scope && !context.User.HasScope(scope))
             {
-                await RefuseInsufficientScopeAsync(context, scope, message.TryGetProperty("id", out var id) ? id : null);
-                return true;
+                return (scope, message.Index);
             }
         }
-        return false;
+        return (null, -1);
+    }
+
+    /// <summary>The refused message's id, echoed in the error (a refusal is rare, so a document is fine here).</summary>
+    private static JsonElement? RequestId(ReadOnlySpan<byte> body, int index)
+    {
+        using var document = JsonDocument.Parse(body.ToArray());
+        var root = document.RootElement;
+        var message = root.ValueKind == JsonValueKind.Array ? root[index] : root;
+        return message.TryGetProperty("id", out var id) ? id.Clone() : null;
     }
 
     private async Task RefuseInsufficientScopeAsync(HttpContext context, string scope, JsonElement? id)

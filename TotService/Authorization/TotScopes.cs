@@ -16,11 +16,15 @@ public static class TotScopes
 
     /// <summary>Scopes granted to the caller: the space-separated <c>scope</c> claim(s) of its token.</summary>
     public static IEnumerable<string> Granted(this ClaimsPrincipal user) =>
-        user.FindAll(TotClaims.Scope).SelectMany(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        user is CallerPrincipal principal
+            ? principal.Caller.Scopes
+            : user.FindAll(TotClaims.Scope).SelectMany(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
     public static bool HasScope(this ClaimsPrincipal user, string scope) =>
-        user.Granted().Contains(scope, StringComparer.Ordinal);
+        user is CallerPrincipal principal
+            ? principal.Caller.Scopes.Contains(scope)
+            : user.Granted().Contains(scope, StringComparer.Ordinal);
 
     /// <summary>Either scope lets a caller use <c>/mcp</c> at all; tools then ask for their own.</summary>
-    public static bool HasAnyTotScope(this ClaimsPrincipal user) => user.Granted().Any(All.Contains);
+    public static bool HasAnyTotScope(this ClaimsPrincipal user) => user.HasScope(Read) || user.HasScope(Write);
 }

@@ -5,6 +5,8 @@ namespace TotService.Mcp;
 /// <summary>Closed set of JSON-RPC method names used as metric tags (client-sent names never become tags).</summary>
 public static class McpMethodNames
 {
+    public const string ToolsCall = "tools/call";
+
     private static readonly FrozenSet<string> Known = new[]
     {
         "initialize", "ping", "tools/list", "tools/call", "prompts/list", "prompts/get", "resources/list",

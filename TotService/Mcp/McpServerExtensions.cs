@@ -39,12 +39,13 @@ public static class McpServerExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>/mcp</c>: authenticated callers only, rate limited per client, scopes checked per tool.</summary>
+    /// <summary>
+    /// Maps <c>/mcp</c>: authenticated callers only; the per-client rate limit and the scope guard run ahead of it in
+    /// the pipeline (<see cref="TotServiceComposition.MapTotService"/>), and the tool filters check scopes again.
+    /// </summary>
     public static IEndpointRouteBuilder MapTotMcpApi(this IEndpointRouteBuilder app)
     {
-        app.MapMcp(TransportGuardMiddleware.McpPath)
-            .RequireAuthorization()
-            .RequireRateLimiting(RateLimitingExtensions.PerClientPolicy);
+        app.MapMcp(TransportGuardMiddleware.McpPath).RequireAuthorization();
         return app;
     }
 }

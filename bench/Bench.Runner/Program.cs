@@ -11,13 +11,28 @@ namespace Bench.Runner;
 /// </summary>
 public static class BenchProgram
 {
+    /// <summary>Every measurement in report order, by the name <c>--only</c> selects it with.</summary>
+    private static readonly (string Name, Func<BenchContext, Task> Measure)[] Measurements =
+    [
+        ("jwks", JwksMeasurement.RunAsync),
+        ("token", TokenMeasurement.RunAsync),
+        ("validation", ValidationMeasurement.RunAsync),
+        ("mcp", McpMeasurement.RunAsync),
+        ("memory", context => { StartupAndMemoryMeasurement.Memory(context); return Task.CompletedTask; }),
+        ("rotation", context => RotationMeasurement.RunAsync(context, rotations: 20)),
+        ("coldstart", StartupAndMemoryMeasurement.ColdStartAsync),
+        ("game24", Game24Measurement.RunAsync),
+    ];
+
     public static async Task<int> Main(string[] args)
     {
-        if (args is ["profile", ..])
+        if (args is ["profile", .. var rest])
         {
-            return await ProfileTarget.RunAsync();
+            var profile = RunnerArguments.Parse(rest);
+            return await ProfileTarget.RunAsync(profile.Seconds, profile.Settings);
         }
-        var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
+        var options = RunnerArguments.Parse(args);
+        var seconds = options.Seconds;
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(20));
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
         var started = DateTimeOffset.UtcNow;
@@ -25,17 +40,23 @@ public static class BenchProgram
         var report = new Report();
 
         Console.WriteLine($"Starting the app model ({RepositoryPaths.Configuration} build, 2 replicas per service)...");
-        await using (var app = await BenchApp.StartAsync(replicas: 2, cancel.Token))
+        await using (var app = await BenchApp.StartAsync(replicas: 2, options.Settings, cancel.Token))
         {
-            var context = new BenchContext(app, report, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(3), cancel.Token);
-            await JwksMeasurement.RunAsync(context);
-            await TokenMeasurement.RunAsync(context);
-            await ValidationMeasurement.RunAsync(context);
-            await McpMeasurement.RunAsync(context);
-            StartupAndMemoryMeasurement.Memory(context);
-            await RotationMeasurement.RunAsync(context, rotations: 20);
-            await StartupAndMemoryMeasurement.ColdStartAsync(context);
-            await Game24Measurement.RunAsync(context);
+            var context = new BenchContext(app, report, TimeSpan.FromSeconds(seconds), BenchContext.DefaultWarmup, cancel.Token);
+            foreach (var (name, measure) in Measurements)
+            {
+                if (options.Runs(name))
+                {
+                    await measure(context);
+                }
+            }
+        }
+
+        if (options.Only is not null)
+        {
+            // A partial run is for trying a change: print the rows, keep the published report as it is.
+            Console.WriteLine(report.ToMarkdown(started, clock.Elapsed));
+            return report.Rows.Any(r => r.Pass == false) ? 2 : 0;
         }
 
         Method.Describe(report, seconds);

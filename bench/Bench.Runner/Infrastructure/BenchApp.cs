@@ -62,7 +62,11 @@ public sealed class BenchApp : IAsyncDisposable
 
     public string Issuer { get; private set; } = "";
 
-    public static async Task<BenchApp> StartAsync(int replicas, CancellationToken cancellationToken)
+    public static async Task<BenchApp> StartAsync(int replicas, CancellationToken cancellationToken) =>
+        await StartAsync(replicas, [], cancellationToken);
+
+    /// <summary>Starts the model with <paramref name="extraSettings"/> (from <c>--set</c>) on top of <see cref="Settings"/>.</summary>
+    public static async Task<BenchApp> StartAsync(int replicas, IReadOnlyList<(string Resource, string Name, string Value)> extraSettings, CancellationToken cancellationToken)
     {
         // Any type of the AppHost assembly names its entry point; `Program` is ambiguous here (TotService has one too).
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<DistributedApplication>();
@@ -73,6 +77,10 @@ public sealed class BenchApp : IAsyncDisposable
             {
                 builder.WithEnvironment(resource, name, value);
             }
+        }
+        foreach (var (resource, name, value) in extraSettings)
+        {
+            builder.WithEnvironment(resource, name, value);
         }
 
         // An administrator client for POST /admin/keys/rotate: audience = KeyService's own issuer URL.

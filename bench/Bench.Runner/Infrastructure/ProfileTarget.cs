@@ -1,21 +1,55 @@
+using System.Globalization;
+
 namespace Bench.Runner.Infrastructure;
 
 /// <summary>
-/// <c>Bench.Runner.dll profile</c>: starts the app model, keeps TotService under the MCP whoami load for 60 s and
-/// prints its PID, so a profiler (e.g. <c>dotnet-trace collect -p PID</c>) can attach. Not part of the report.
+/// <c>Bench.Runner.dll profile [seconds] [--set=resource:NAME=VALUE ...]</c>: the MCP whoami load on TotService (1 replica) and then on the baseline MCP
+/// host, printing for each the requests per second, server CPU time per request and managed bytes allocated per
+/// request (from the process's own <c>/metrics</c>). Allocation per request does not depend on other load on the
+/// machine, so it shows the effect of a change on the hot path in one short run. The PIDs are printed first, so a
+/// profiler (e.g. <c>dotnet-trace collect -p PID</c>) can attach. Not part of the report.
 /// </summary>
 public static class ProfileTarget
 {
-    public static async Task<int> RunAsync()
+    public static async Task<int> RunAsync(int seconds, IReadOnlyList<(string Resource, string Name, string Value)> settings)
     {
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await using var app = await BenchApp.StartAsync(replicas: 1, cancel.Token);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        await using var app = await BenchApp.StartAsync(replicas: 1, settings, cancel.Token);
+        await using var baseline = await BaselineProcess.StartAsync("/health",
+            ["--mode=mcp", "--Logging:LogLevel:Default=Information", "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
+             "--Logging:LogLevel:ModelContextProtocol=Warning", "--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=None"],
+            cancel.Token);
         var token = await app.GetTokenAsync(cancel.Token);
-        var endpoint = app.McpEndpoint(0);
-        var session = await McpRaw.OpenSessionAsync(endpoint, token, cancel.Token);
-        Console.WriteLine($"totservice pid {app.PidOf("totservice", 0)}");
-        var load = await Wrk.RunAsync(endpoint, new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(token, session)), 64, TimeSpan.FromSeconds(60), cancel.Token);
-        Console.WriteLine(load);
+        var service = app.McpEndpoint(0);
+        var reference = new Uri(baseline.BaseAddress, "/mcp");
+        Console.WriteLine($"totservice pid {app.PidOf("totservice", 0)} at {service}, baseline pid {baseline.Pid} at {reference}");
+
+        await MeasureAsync("totservice", service, token, app.PidOf("totservice", 0), seconds, cancel.Token);
+        await MeasureAsync("baseline", reference, null, baseline.Pid, seconds, cancel.Token);
         return 0;
+    }
+
+    private static async Task MeasureAsync(string name, Uri endpoint, string? token, int pid, int seconds, CancellationToken cancellationToken)
+    {
+        var session = await McpRaw.OpenSessionAsync(endpoint, token, cancellationToken);
+        var request = new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(token, session));
+        var metrics = new Uri(endpoint, "/metrics");
+        await Wrk.RunAsync(endpoint, request, 64, Measurements.BenchContext.DefaultWarmup, cancellationToken);
+
+        var allocatedBefore = await AllocatedBytesAsync(metrics, cancellationToken);
+        var cpuBefore = ProcStats.CpuTime(pid);
+        var load = await Wrk.RunAsync(endpoint, request, 64, TimeSpan.FromSeconds(seconds), cancellationToken);
+        var cpu = ProcStats.CpuTime(pid) - cpuBefore;
+        var allocated = await AllocatedBytesAsync(metrics, cancellationToken) - allocatedBefore;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name}: {load}; {cpu.TotalMicroseconds / load.Requests:0.0} us CPU/request; {allocated / load.Requests:0} bytes allocated/request"));
+    }
+
+    private static async Task<double> AllocatedBytesAsync(Uri metrics, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(metrics, cancellationToken);
+        var line = text.Split('\n').Single(l => l.StartsWith("dotnet_gc_heap_total_allocated_bytes_total", StringComparison.Ordinal));
+        return double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
     }
 }

@@ -30,6 +30,14 @@ public sealed class Report
 
     public static string Ratio(double value) => F(value, "0.00") + "x";
 
+    /// <summary>Server CPU per request of a compared pair (both sides measured with their PIDs).</summary>
+    public static Row CpuRow(string measure, WrkResult service, WrkResult baseline)
+    {
+        var serviceCpu = service.CpuMicrosecondsPerRequest ?? throw new ArgumentException("The service side has no CPU figure.", nameof(service));
+        var baselineCpu = baseline.CpuMicrosecondsPerRequest ?? throw new ArgumentException("The baseline side has no CPU figure.", nameof(baseline));
+        return new Row(measure, $"{F(serviceCpu, "0.0")} us", $"{F(baselineCpu, "0.0")} us", Ratio(serviceCpu / baselineCpu), "-", null);
+    }
+
     public string ToMarkdown(DateTimeOffset started, TimeSpan elapsed)
     {
         var md = new StringBuilder();

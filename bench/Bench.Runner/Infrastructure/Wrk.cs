@@ -8,6 +8,9 @@ namespace Bench.Runner.Infrastructure;
 /// <summary>One wrk run's summary: throughput, latency percentiles and everything that was not a clean 2xx.</summary>
 public sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Non2xx, long SocketErrors)
 {
+    /// <summary>CPU time (user + system) the server process spent per request during the run, when it was measured.</summary>
+    public double? CpuMicrosecondsPerRequest { get; init; }
+
     public bool Clean => Non2xx == 0 && SocketErrors == 0;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,

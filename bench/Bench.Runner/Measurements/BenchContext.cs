@@ -7,6 +7,13 @@ public sealed class BenchContext(BenchApp app, Report report, TimeSpan duration,
 {
     public const int Connections = 64;
 
+    /// <summary>
+    /// Load before the measured rounds, per side. Tiered compilation needs 10-20 s under load on a 2-core machine to
+    /// move a service's hot path to optimized code (the background JIT competes with the load); a 3 s warm-up
+    /// compared TotService's partly unoptimized code with the far smaller baseline host's optimized code.
+    /// </summary>
+    public static readonly TimeSpan DefaultWarmup = TimeSpan.FromSeconds(15);
+
     public BenchApp App { get; } = app;
 
     public Report Report { get; } = report;
@@ -36,8 +43,18 @@ public sealed class BenchContext(BenchApp app, Report report, TimeSpan duration,
     /// Errors are summed over all rounds.
     /// </summary>
     public async Task<(WrkResult Service, WrkResult Baseline)> CompareAsync(
-        (Uri Url, WrkRequest Request) service, (Uri Url, WrkRequest Request)? baseline, int connections = Connections)
+        (Uri Url, WrkRequest Request) service, (Uri Url, WrkRequest Request)? baseline, int connections = Connections) =>
+        await CompareAsync(service, null, baseline, null, connections);
+
+    /// <summary>
+    /// As above; with the server processes' PIDs each result also carries the server's CPU time per request, which
+    /// other work on the machine disturbs much less than requests per second.
+    /// </summary>
+    public async Task<(WrkResult Service, WrkResult Baseline)> CompareAsync(
+        (Uri Url, WrkRequest Request) service, int? servicePid, (Uri Url, WrkRequest Request)? baseline, int? baselinePid,
+        int connections = Connections)
     {
+        var pids = new[] { servicePid, baselinePid };
         var sides = baseline is { } b ? new[] { service, b } : [service];
         foreach (var (url, request) in sides)
         {
@@ -48,7 +65,12 @@ public sealed class BenchContext(BenchApp app, Report report, TimeSpan duration,
         {
             for (var side = 0; side < sides.Length; side++)
             {
+                var cpuBefore = pids[side] is { } pid ? ProcStats.CpuTime(pid) : TimeSpan.Zero;
                 var result = await Wrk.RunAsync(sides[side].Url, sides[side].Request, connections, Duration, CancellationToken);
+                if (pids[side] is { } measured && result.Requests > 0)
+                {
+                    result = result with { CpuMicrosecondsPerRequest = (ProcStats.CpuTime(measured) - cpuBefore).TotalMicroseconds / result.Requests };
+                }
                 Console.WriteLine($"  wrk {sides[side].Request.Method} {sides[side].Url} round {round + 1}: {result}");
                 results[side].Add(result);
             }

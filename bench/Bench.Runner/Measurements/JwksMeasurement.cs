@@ -19,7 +19,9 @@ public static class JwksMeasurement
         {
             await using var baseline = await BaselineProcess.StartAsync("/health", ["--mode=static", $"--file={file}", $"--route={Path}"], context.CancellationToken);
 
-            var (service, reference) = await context.CompareAsync((new Uri(keyservice, Path), new WrkRequest()), (new Uri(baseline.BaseAddress, Path), new WrkRequest()));
+            var (service, reference) = await context.CompareAsync(
+                (new Uri(keyservice, Path), new WrkRequest()), context.App.PidOf("keyservice", 0),
+                (new Uri(baseline.BaseAddress, Path), new WrkRequest()), baseline.Pid);
             var ratio = service.RequestsPerSecond / reference.RequestsPerSecond;
             context.Report.Add(new Row(
                 $"JWKS GET ({bytes.Length} bytes), {BenchContext.Connections} connections: RPS",
@@ -31,14 +33,20 @@ public static class JwksMeasurement
                 $"{F(service.P50Ms)} / {F(service.P99Ms)} ms",
                 $"{F(reference.P50Ms)} / {F(reference.P99Ms)} ms",
                 Ratio(service.P99Ms / reference.P99Ms) + " (p99)", "p99 < 5 ms", service.P99Ms < 5));
+            context.Report.Add(CpuRow("JWKS GET: server CPU time per request (user + system)", service, reference));
 
             context.BaselineRssMiB["static"] = ProcStats.RssBytes(baseline.Pid) / 1048576.0;
 
             // Attribution: the same minimal endpoint with the services' shared AddServiceDefaults() (telemetry).
-            await using var withDefaults = await BaselineProcess.StartAsync("/health", ["--mode=static", $"--file={file}", $"--route={Path}", "--telemetry=true"], context.CancellationToken);
+            // KeyService's log levels (its appsettings.json): at the default Information, ASP.NET Core logs two lines per request.
+            await using var withDefaults = await BaselineProcess.StartAsync("/health",
+                ["--mode=static", $"--file={file}", $"--route={Path}", "--telemetry=true",
+                 "--Logging:LogLevel:Default=Information", "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
+                 "--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=None"],
+                context.CancellationToken);
             var (instrumented, plain) = await context.CompareAsync((new Uri(withDefaults.BaseAddress, Path), new WrkRequest()), (new Uri(baseline.BaseAddress, Path), new WrkRequest()));
             context.Report.Add(new Row(
-                "Attribution: minimal endpoint + AddServiceDefaults() (OpenTelemetry tracing, metrics, logging), same bytes: RPS",
+                "Attribution: minimal endpoint + AddServiceDefaults() (OpenTelemetry metrics and logging, KeyService's log levels), same bytes: RPS",
                 $"{F(instrumented.RequestsPerSecond, "0")} (p99 {F(instrumented.P99Ms)} ms)",
                 $"{F(plain.RequestsPerSecond, "0")} minimal Kestrel",
                 Ratio(instrumented.RequestsPerSecond / plain.RequestsPerSecond), "-", null));

@@ -16,7 +16,8 @@ public static class McpMeasurement
         var token = await app.GetTokenAsync(context.CancellationToken);
         await using var baseline = await BaselineProcess.StartAsync("/health",
             // TotService's log levels (its appsettings.json), so both sides log alike.
-            ["--mode=mcp", "--Logging:LogLevel:Default=Information", "--Logging:LogLevel:Microsoft.AspNetCore=Warning", "--Logging:LogLevel:ModelContextProtocol=Warning"],
+            ["--mode=mcp", "--Logging:LogLevel:Default=Information", "--Logging:LogLevel:Microsoft.AspNetCore=Warning", "--Logging:LogLevel:ModelContextProtocol=Warning",
+             "--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=None"],
             context.CancellationToken);
 
         var serviceEndpoint = app.McpEndpoint(0);
@@ -43,8 +44,8 @@ public static class McpMeasurement
         app.App.ResourceLogs.LineWritten += Count;
         var baselineLinesBefore = baseline.OutputLines;
         var (service, reference) = await context.CompareAsync(
-            (serviceEndpoint, new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(token, serviceSession))),
-            (baselineEndpoint, new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(null, baselineSession))));
+            (serviceEndpoint, new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(token, serviceSession))), app.PidOf("totservice", 0),
+            (baselineEndpoint, new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(null, baselineSession))), baseline.Pid);
         app.App.ResourceLogs.LineWritten -= Count;
         context.Report.Section("Diagnostics", $"- Baseline MCP host output lines during the same load: {baseline.OutputLines - baselineLinesBefore}.\n" +
             $"- TotService log lines written while it served the MCP load: {logged}; the first ones:\n\n" +
@@ -60,6 +61,7 @@ public static class McpMeasurement
             $"{F(service.P50Ms)} / {F(service.P99Ms)} ms",
             $"{F(reference.P50Ms)} / {F(reference.P99Ms)} ms",
             Ratio(service.P99Ms / reference.P99Ms) + " (p99)", "-", null));
+        context.Report.Add(CpuRow("MCP tools/call whoami: server CPU time per request (user + system)", service, reference));
         context.BaselineRssMiB["mcp"] = ProcStats.RssBytes(baseline.Pid) / 1048576.0;
     }
 

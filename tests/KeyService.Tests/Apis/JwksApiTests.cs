@@ -58,6 +58,34 @@ public sealed class JwksApiTests(KeyServiceFixture fixture) : IClassFixture<KeyS
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
     }
 
+    [Theory]
+    [InlineData("W/{0}")]
+    [InlineData("\"other\", {0}")]
+    [InlineData("*")]
+    public async Task If_None_Match_uses_the_weak_comparison_and_accepts_lists_and_any(string format)
+    {
+        var etag = fixture.Host.Cache.Current.ETag;
+        using var request = new HttpRequestMessage(HttpMethod.Get, Jwks);
+        request.Headers.TryAddWithoutValidation("If-None-Match", string.Format(System.Globalization.CultureInfo.InvariantCulture, format, etag));
+
+        using var response = await fixture.Client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+        Assert.Equal(etag, response.Headers.ETag?.ToString());
+    }
+
+    [Fact]
+    public async Task A_malformed_If_None_Match_gets_the_full_document()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Jwks);
+        request.Headers.TryAddWithoutValidation("If-None-Match", "no quotes, \"unterminated");
+
+        using var response = await fixture.Client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(fixture.Host.Cache.Current.Jwks, await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+    }
+
     [Fact]
     public async Task Allows_any_origin_for_GET()
     {

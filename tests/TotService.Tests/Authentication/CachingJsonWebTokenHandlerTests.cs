@@ -17,7 +17,7 @@ public sealed class CachingJsonWebTokenHandlerTests : IDisposable
     public CachingJsonWebTokenHandlerTests() => _key = new RsaSecurityKey(_rsa) { KeyId = "k1" };
 
     [Fact]
-    public async Task A_remembered_token_is_valid_again_with_a_fresh_identity()
+    public async Task A_remembered_token_is_valid_again_with_its_one_shared_read_only_identity()
     {
         var handler = new CachingJsonWebTokenHandler(_time) { MapInboundClaims = false };
         var token = Sign(TimeSpan.FromMinutes(15));
@@ -27,8 +27,16 @@ public sealed class CachingJsonWebTokenHandlerTests : IDisposable
 
         Assert.True(first.IsValid);
         Assert.True(second.IsValid);
-        Assert.Equal("dev", second.ClaimsIdentity.FindFirst("sub")?.Value);
-        Assert.NotSame(first.ClaimsIdentity, second.ClaimsIdentity);
+        var caller = Assert.IsType<CallerIdentity>(second.ClaimsIdentity);
+        Assert.Same(first.ClaimsIdentity, caller);
+        Assert.Equal("dev", caller.Subject);
+        Assert.Equal("dev", caller.Principal.FindFirst("sub")?.Value);
+        Assert.True(caller.IsAuthenticated);
+        // Shared between requests, so nobody may change it.
+        Assert.Throws<NotSupportedException>(() => caller.AddClaim(new System.Security.Claims.Claim("scope", "tot:write")));
+        Assert.Throws<NotSupportedException>(() => caller.Principal.AddIdentity(new System.Security.Claims.ClaimsIdentity()));
+        Assert.False(caller.TryRemoveClaim(caller.FindFirst("sub")));
+        Assert.Equal("dev", caller.FindFirst("sub")?.Value);
     }
 
     [Fact]

@@ -36,6 +36,38 @@ public sealed class ScopeAuthorizationTests : SecuredHostTest
     }
 
     [Fact]
+    public async Task A_forbidden_call_anywhere_in_a_batch_refuses_the_request_and_echoes_that_messages_id()
+    {
+        var readOnly = Tokens.Valid(Key, scope: "tot:read", subject: "batcher");
+        var session = await RawMcpSession.OpenAsync(Host.Http, readOnly);
+
+        using var refused = await session.SendAsync(readOnly, """
+            [{"jsonrpc":"2.0","id":"first","method":"tools/call","params":{"name":"probe"}},
+             {"jsonrpc":"2.0","id":"second","method":"tools/call","params":{"arguments":{"name":"probe"},"name":"append_note"}}]
+            """);
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        var error = await RawMcpSession.ReadMessageAsync(refused);
+        Assert.Equal("second", error["id"]!.GetValue<string>());
+        Assert.Equal(0, Host.Invocations.Count);
+    }
+
+    [Fact]
+    public async Task A_duplicated_tool_name_is_judged_by_the_name_the_SDK_would_call()
+    {
+        var readOnly = Tokens.Valid(Key, scope: "tot:read", subject: "duplicator");
+        var session = await RawMcpSession.OpenAsync(Host.Http, readOnly);
+
+        using var refused = await session.SendAsync(readOnly, """
+            {"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"probe","name":"append_note","arguments":{"text":"x"}}}
+            """);
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(9, (await RawMcpSession.ReadMessageAsync(refused))["id"]!.GetValue<int>());
+        Assert.Equal(0, Host.Invocations.Count);
+    }
+
+    [Fact]
     public async Task Write_token_runs_the_write_tool()
     {
         var writer = Tokens.Valid(Key, scope: "tot:read tot:write", subject: "writer");
