@@ -25,6 +25,7 @@ public sealed class CallerIdentity : ClaimsIdentity
             .Where(claim => claim.Type == TotClaims.Scope)
             .SelectMany(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .ToFrozenSet(StringComparer.Ordinal);
+        SortedScopes = [.. Scopes.Order(StringComparer.Ordinal)];
         Principal = new CallerPrincipal(this);
     }
 
@@ -35,6 +36,9 @@ public sealed class CallerIdentity : ClaimsIdentity
 
     /// <summary>The space-separated <c>scope</c> claim(s), split once.</summary>
     public FrozenSet<string> Scopes { get; }
+
+    /// <summary><see cref="Scopes"/> in ordinal order, for answers that list them.</summary>
+    public IReadOnlyList<string> SortedScopes { get; }
 
     /// <summary>The one principal wrapping this identity, handed to every request with this token.</summary>
     public CallerPrincipal Principal { get; }

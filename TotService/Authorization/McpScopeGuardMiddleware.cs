@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using TotService.Authentication;
@@ -9,8 +10,8 @@ using TotService.Mcp;
 namespace TotService.Authorization;
 
 /// <summary>
-/// Runs on <c>/mcp</c> after authentication, before the MCP SDK: refuses callers without any <c>tot:*</c>
-/// scope, answers malformed JSON with a JSON-RPC parse error, and turns a <c>tools/call</c> for a tool whose
+/// The access check of <c>/mcp</c>, after authentication and before the MCP SDK: answers unauthenticated requests
+/// with the bearer challenge (401), refuses callers without any <c>tot:*</c> scope, answers malformed JSON with a JSON-RPC parse error, and turns a <c>tools/call</c> for a tool whose
 /// scope the caller lacks into HTTP 403 <c>insufficient_scope</c> (the SDK can only answer with a JSON-RPC error).
 /// The body is read once into a pooled buffer and scanned without building a document (docs/BENCHMARKS.md: a
 /// buffered stream plus a <see cref="JsonDocument"/> per request cost as much as the SDK's own handling); the SDK
@@ -24,10 +25,18 @@ public sealed class McpScopeGuardMiddleware(
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        var user = context.User;
-        if (!context.Request.Path.StartsWithSegments(TransportGuardMiddleware.McpPath) || user.Identity?.IsAuthenticated != true)
+        if (!context.Request.Path.StartsWithSegments(TransportGuardMiddleware.McpPath))
         {
             await next(context);
+            return;
+        }
+
+        var user = context.User;
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            // The bearer challenge (401 with resource_metadata), as an authorization policy requiring an
+            // authenticated user would answer, without evaluating a policy on every MCP request.
+            await context.ChallengeAsync();
             return;
         }
 
@@ -94,7 +103,10 @@ public sealed class McpScopeGuardMiddleware(
         var reader = new JsonRpcMessageReader(body);
         while (reader.TryReadNext(out var message))
         {
-            context.Items.TryAdd(TransportGuardMiddleware.MethodItemKey, McpMethodNames.Normalize(message.Method));
+            if (context.Features.Get<McpRequestFeature>() is { Method: null } request)
+            {
+                request.Method = McpMethodNames.Normalize(message.Method);
+            }
             if (message.ToolName is { } name && tools.RequiredScope(name) is { } scope && !context.User.HasScope(scope))
             {
                 return (scope, message.Index);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Threading.RateLimiting;
 using Microsoft.Net.Http.Headers;
 using TotService.Authentication;
 using TotService.Mcp;
@@ -9,9 +8,10 @@ namespace TotService.Hardening;
 /// <summary>
 /// A token bucket per token subject (<c>sub</c>) on <c>/mcp</c>, after authentication (unauthenticated requests are
 /// refused with 401 first). Refused requests get 429 with <c>Retry-After</c> and a JSON-RPC error. The bucket is
-/// taken directly rather than through ASP.NET Core's rate limiting middleware, whose per-request policy lookup, lease
-/// bookkeeping and metrics cost more than the check itself on the hottest endpoint (docs/BENCHMARKS.md); refusals
-/// are counted by the MCP request metrics with outcome <c>rate_limited</c>.
+/// checked directly (<see cref="PerClientRateLimiter"/>, lock-free) rather than through ASP.NET Core's rate limiting
+/// middleware and partitioned limiters, whose locks and per-request bookkeeping cost more than the check itself on the
+/// hottest endpoint (docs/BENCHMARKS.md); refusals are counted by the MCP request metrics with outcome
+/// <c>rate_limited</c>.
 /// </summary>
 public sealed class PerClientRateLimitingMiddleware(RequestDelegate next, PerClientRateLimiter limiter)
 {
@@ -23,18 +23,17 @@ public sealed class PerClientRateLimitingMiddleware(RequestDelegate next, PerCli
             await next(context);
             return;
         }
-        using var lease = limiter.Acquire(subject);
-        if (!lease.IsAcquired)
+        var decision = limiter.TryAcquire(subject);
+        if (!decision.Allowed)
         {
-            await RefuseAsync(context, lease);
+            await RefuseAsync(context, decision.RetryAfter);
             return;
         }
         await next(context);
     }
 
-    private async Task RefuseAsync(HttpContext context, RateLimitLease lease)
+    private static async Task RefuseAsync(HttpContext context, TimeSpan retryAfter)
     {
-        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : limiter.ReplenishmentPeriod;
         context.Response.Headers[HeaderNames.RetryAfter] =
             Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         await JsonRpcErrors.WriteAsync(context.Response, StatusCodes.Status429TooManyRequests,

@@ -19,9 +19,9 @@ public sealed class TransportGuardMiddleware(
     TimeProvider timeProvider)
 {
     public const string McpPath = "/mcp";
-    internal const string MethodItemKey = "TotService.Mcp.Method";
 
-    private static readonly string[] LoopbackHosts = ["localhost", "127.0.0.1", "[::1]"];
+    // Options are validated when the host starts, after the pipeline is built: read them on first use.
+    private readonly Lazy<AllowedRequestSources> _sources = new(() => new AllowedRequestSources(options.Value));
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -33,6 +33,8 @@ public sealed class TransportGuardMiddleware(
         }
 
         var started = timeProvider.GetTimestamp();
+        var request = new McpRequestFeature();
+        context.Features.Set(request);
         try
         {
             if (await RefuseAsync(context, isMcp))
@@ -45,7 +47,7 @@ public sealed class TransportGuardMiddleware(
         {
             if (isMcp)
             {
-                var method = context.Items[MethodItemKey] as string ?? McpMethodNames.ForHttpVerb(context.Request.Method);
+                var method = request.Method ?? McpMethodNames.ForHttpVerb(context.Request.Method);
                 metrics.McpRequestCompleted(method, Outcome(context.Response.StatusCode), timeProvider.GetElapsedTime(started));
             }
         }
@@ -54,14 +56,15 @@ public sealed class TransportGuardMiddleware(
     private async Task<bool> RefuseAsync(HttpContext context, bool isMcp)
     {
         var settings = options.Value;
-        if (!IsAllowedHost(context.Request.Host.Host, settings))
+        var sources = _sources.Value;
+        if (!sources.IsAllowedHost(context.Request.Host.Value))
         {
             await JsonRpcErrors.WriteAsync(context.Response, StatusCodes.Status400BadRequest, JsonRpcErrors.Refused, "Host not allowed.");
             return true;
         }
 
         var origin = context.Request.Headers[HeaderNames.Origin];
-        if (origin.Count > 0 && !IsAllowedOrigin(origin.ToString(), settings))
+        if (origin.Count > 0 && !sources.IsAllowedOrigin(origin.ToString()))
         {
             await JsonRpcErrors.WriteAsync(context.Response, StatusCodes.Status403Forbidden, JsonRpcErrors.Refused, "Origin not allowed.");
             return true;
@@ -80,27 +83,6 @@ public sealed class TransportGuardMiddleware(
             }
         }
         return false;
-    }
-
-    private static bool IsAllowedOrigin(string origin, TotServiceOptions settings) =>
-        settings.AllowedOrigins.Any(allowed =>
-            string.Equals(allowed.TrimEnd('/'), origin.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
-
-    private static bool IsAllowedHost(string host, TotServiceOptions settings)
-    {
-        if (string.IsNullOrEmpty(host))
-        {
-            return false;
-        }
-        IEnumerable<string> allowed = settings.AllowedHosts.Length > 0
-            ? settings.AllowedHosts
-            : [new Uri(settings.Audience).Host, .. LoopbackHosts];
-        return allowed.Any(pattern => pattern switch
-        {
-            "*" => true,
-            ['*', '.', ..] => host.EndsWith(pattern[1..], StringComparison.OrdinalIgnoreCase),
-            _ => string.Equals(pattern, host, StringComparison.OrdinalIgnoreCase),
-        });
     }
 
     private static string Outcome(int status) => status switch

@@ -22,9 +22,13 @@ public sealed class ServerInfoTools(TimeProvider timeProvider)
         Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
     [Description("Returns the caller as the server sees it: token subject, client id and granted scopes.")]
     [RequiresScope(TotScopes.Read)]
-    public CallerInfo WhoAmI(RequestContext<CallToolRequestParams> context)
+    public static CallerInfo WhoAmI(RequestContext<CallToolRequestParams> context)
     {
         var user = context.User;
+        if (user is CallerPrincipal { Caller: var caller })
+        {
+            return new CallerInfo(caller.Subject, caller.ClientId, caller.SortedScopes);
+        }
         return new CallerInfo(
             user?.FindFirst(TotClaims.Subject)?.Value ?? "",
             user?.FindFirst(TotClaims.ClientId)?.Value,

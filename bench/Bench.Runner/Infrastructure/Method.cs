@@ -12,9 +12,15 @@ public static class Method
         report.Section("Method", string.Create(CultureInfo.InvariantCulture, $"""
             - **App model**: the AppHost's real `Program.cs` through its testing API, Release build, 2 replicas of each
               service, Redis-protocol server as the AppHost picks it, random loopback ports. Load goes to replica 0.
-            - **Load**: `wrk -t{Wrk.Threads} -c{BenchContext.Connections} -d{seconds}s --latency` per row after a 3 s warm-up run
-              on the same URL; service and baseline are measured back to back. Rows show non-2xx responses and socket
-              errors when there were any (a row with errors fails its target).
+            - **Load**: `wrk -t{Wrk.Threads} -c{BenchContext.Connections} -d{seconds}s --latency` per row after a
+              warm-up on the same URL in 5 s steps until throughput is steady (within 3% of the step before, at most
+              {BenchContext.DefaultWarmup.TotalSeconds:0} s: tiered compilation needs tens of seconds under load on this
+              machine to optimize a service's hot path, longer for the services than for the small baselines); service and baseline are measured
+              alternately, 3 rounds each, and each side reports its median round. Rows show non-2xx responses and
+              socket errors when there were any (a row with errors fails its target).
+            - **Server CPU per request**: user + system CPU time of the server process (`/proc/<pid>/stat`) over a
+              round divided by the requests wrk completed in it, for the round reported. Other work on the machine
+              moves it much less than requests per second; it is the cost the service adds per request.
             - **JWKS**: `GET /.well-known/jwks.json` on KeyService vs `bench/Bench.Baseline --mode=static`: a minimal
               Kestrel endpoint (slim builder, no logging, no telemetry) returning the same bytes fetched from KeyService.
             - **Token endpoint**: `POST /connect/token` (client credentials, HTTP Basic, `resource` = TotService's MCP URL,
@@ -29,9 +35,10 @@ public static class Method
               token minus the same without a token is the validation cost per request in the service.
             - **MCP tools/call**: an MCP session is initialized by hand (`initialize`, `notifications/initialized`), then
               wrk replays `tools/call whoami` with the session id, protocol version and bearer token (exactly what an
-              MCP client sends). Baseline: `bench/Bench.Baseline --mode=mcp`, the same ModelContextProtocol.AspNetCore
-              version, stateful Streamable HTTP, `AddServiceDefaults()` and the same whoami tool shape, but no
-              authentication, authorization, rate limiting or Host/Origin guard. TotService has no switch to turn
+              MCP client sends). Baseline: `bench/Bench.Baseline --mode=mcp`, the same host builder
+              (`WebApplication.CreateBuilder`), ModelContextProtocol.AspNetCore version, stateful Streamable HTTP,
+              `AddServiceDefaults()`, log levels and whoami tool shape, but no authentication, authorization, rate
+              limiting, scope guard or Host/Origin guard. TotService has no switch to turn
               authentication off, and should not have one.
             - **Rotation**: `POST /admin/keys/rotate` on KeyService replica 0 with a `keys:admin` token (a bench-only
               admin client added to the model). Publication: the runner polls every KeyService replica's JWKS every 5 ms

@@ -34,7 +34,7 @@ public static class ProfileTarget
         var session = await McpRaw.OpenSessionAsync(endpoint, token, cancellationToken);
         var request = new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(token, session));
         var metrics = new Uri(endpoint, "/metrics");
-        await Wrk.RunAsync(endpoint, request, 64, Measurements.BenchContext.DefaultWarmup, cancellationToken);
+        await Measurements.BenchContext.WarmUpAsync(endpoint, request, 64, Measurements.BenchContext.DefaultWarmup, cancellationToken);
 
         var allocatedBefore = await AllocatedBytesAsync(metrics, cancellationToken);
         var cpuBefore = ProcStats.CpuTime(pid);
@@ -43,6 +43,14 @@ public static class ProfileTarget
         var allocated = await AllocatedBytesAsync(metrics, cancellationToken) - allocatedBefore;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name}: {load}; {cpu.TotalMicroseconds / load.Requests:0.0} us CPU/request; {allocated / load.Requests:0} bytes allocated/request"));
+
+        // One connection, one request at a time: no contention and no thread pool scaling, so the time per request is
+        // the request's own cost plus a loopback round trip, and moves little between runs.
+        var cpuSerial = ProcStats.CpuTime(pid);
+        var serial = await Wrk.RunAsync(endpoint, request, 1, TimeSpan.FromSeconds(seconds), cancellationToken);
+        var cpuSerialUsed = ProcStats.CpuTime(pid) - cpuSerial;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name} (1 connection): {1_000_000 / serial.RequestsPerSecond:0.0} us/request, p50 {serial.P50Ms * 1000:0} us; {cpuSerialUsed.TotalMicroseconds / serial.Requests:0.0} us CPU/request"));
     }
 
     private static async Task<double> AllocatedBytesAsync(Uri metrics, CancellationToken cancellationToken)

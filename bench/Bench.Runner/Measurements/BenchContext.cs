@@ -8,11 +8,12 @@ public sealed class BenchContext(BenchApp app, Report report, TimeSpan duration,
     public const int Connections = 64;
 
     /// <summary>
-    /// Load before the measured rounds, per side. Tiered compilation needs 10-20 s under load on a 2-core machine to
-    /// move a service's hot path to optimized code (the background JIT competes with the load); a 3 s warm-up
-    /// compared TotService's partly unoptimized code with the far smaller baseline host's optimized code.
+    /// Longest warm-up per side. Tiered compilation needs tens of seconds under load on a 2-core machine to move a
+    /// service's hot path to optimized code (the background JIT competes with the load), longer for TotService than
+    /// for the far smaller baseline hosts; a short fixed warm-up compared partly unoptimized service code with optimized
+    /// baseline code. Warm-up therefore runs in steps until throughput stops rising (see <see cref="WarmUpAsync"/>).
     /// </summary>
-    public static readonly TimeSpan DefaultWarmup = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan DefaultWarmup = TimeSpan.FromSeconds(90);
 
     public BenchApp App { get; } = app;
 
@@ -58,7 +59,7 @@ public sealed class BenchContext(BenchApp app, Report report, TimeSpan duration,
         var sides = baseline is { } b ? new[] { service, b } : [service];
         foreach (var (url, request) in sides)
         {
-            await Wrk.RunAsync(url, request, connections, Warmup, CancellationToken);
+            await WarmUpAsync(url, request, connections, Warmup, CancellationToken);
         }
         var results = sides.Select(_ => new List<WrkResult>()).ToArray();
         for (var round = 0; round < Rounds; round++)
@@ -77,6 +78,26 @@ public sealed class BenchContext(BenchApp app, Report report, TimeSpan duration,
         }
         var medians = results.Select(Median).ToArray();
         return (medians[0], medians.Length > 1 ? medians[1] : medians[0]);
+    }
+
+    /// <summary>
+    /// Load in 5 s steps until a step's throughput is within 3% of the step before (steady state: the hot path is
+    /// optimized), at most <paramref name="limit"/>.
+    /// </summary>
+    public static async Task WarmUpAsync(Uri url, WrkRequest request, int connections, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var step = TimeSpan.FromSeconds(5);
+        var steps = new List<double>();
+        for (var spent = TimeSpan.Zero; spent < limit; spent += step)
+        {
+            var result = await Wrk.RunAsync(url, request, connections, step, cancellationToken);
+            steps.Add(result.RequestsPerSecond);
+            if (steps.Count >= 2 && Math.Abs(steps[^1] - steps[^2]) <= 0.03 * steps[^2])
+            {
+                break;
+            }
+        }
+        Console.WriteLine($"  warm-up {request.Method} {url}: {string.Join(" -> ", steps.Select(s => s.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))} req/s");
     }
 
     private static WrkResult Median(List<WrkResult> rounds)

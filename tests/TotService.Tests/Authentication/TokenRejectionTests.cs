@@ -74,6 +74,30 @@ public sealed class TokenRejectionTests : IAsyncLifetime
         await AssertGoodTokenStillReachesToolAsync();
     }
 
+    [Theory]
+    [InlineData("GET", "/mcp")]
+    [InlineData("DELETE", "/mcp")]
+    [InlineData("POST", "/mcp")]
+    [InlineData("GET", "/mcp/sse")]
+    [InlineData("POST", "/mcp/message")]
+    public async Task Every_verb_and_path_under_mcp_gets_the_bearer_challenge_without_a_token(string method, string path)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        request.Headers.Add("Mcp-Session-Id", _session.SessionId);
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        if (method == "POST")
+        {
+            request.Content = new StringContent(_session.ToolCall("probe"), System.Text.Encoding.UTF8, "application/json");
+        }
+
+        using var refused = await _host.Http.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(NoTokenChallenge, refused.Headers.WwwAuthenticate.ToString());
+        Assert.Equal(0, _host.Invocations.Count);
+    }
+
     [Fact]
     public async Task Token_only_in_query_string_is_ignored()
     {

@@ -42,8 +42,13 @@ public sealed class ToolScopeRegistryTests
         Assert.Contains("keys:admin", error.Message, StringComparison.Ordinal);
     }
 
-    private static McpServerTool Tool<T>(string method) =>
-        McpServerTool.Create(typeof(T).GetMethod(method)!, _ => throw new InvalidOperationException("not invoked"));
+    private static McpServerTool Tool<T>(string method)
+    {
+        var found = typeof(T).GetMethod(method)!;
+        return found.IsStatic
+            ? McpServerTool.Create(found, target: null)
+            : McpServerTool.Create(found, _ => throw new InvalidOperationException("not invoked"));
+    }
 
     [RequiresScope(TotScopes.Read)]
     private sealed class WriteTools
