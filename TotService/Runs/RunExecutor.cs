@@ -160,9 +160,7 @@ public sealed partial class RunExecutor(
         await run.WriteLock.WaitAsync();
         try
         {
-            run.Finished = true;
-            run.Record = final;
-            // The result first, so whoever reads a final state finds it.
+            // The result first, so whoever reads a final state (from the store or from this replica's memory) finds it.
             if (result is not null)
             {
                 await store.SaveResultAsync(run.Id, EngineJson.Serialize(result), CancellationToken.None);
@@ -176,6 +174,10 @@ public sealed partial class RunExecutor(
         }
         finally
         {
+            // Only now does the in-memory record say the run ended: status answered from it while the result was
+            // still being written sent clients to tot_run_result too early ("ended without a result").
+            run.Finished = true;
+            run.Record = final;
             run.WriteLock.Release();
         }
 

@@ -1,5 +1,7 @@
 using ModelContextProtocol;
+using Microsoft.Extensions.DependencyInjection;
 using TotService.Runs;
+using TotService.Storage;
 
 namespace TotService.Tests.Runs;
 
@@ -51,6 +53,60 @@ public sealed class RunExecutorTests
 
         Assert.Equal(finished.State, after.State);
         Assert.Equal(RunState.Completed, after.State);
+    }
+
+    [Fact]
+    public async Task A_run_reads_as_finished_only_once_its_result_can_be_read()
+    {
+        // The result is written slowly, so a status read answered from memory before the write would see it missing.
+        await using var replica = await RunReplica.StartAsync(redis: null, configure: services =>
+            services.AddSingleton<IRunStore>(provider => new SlowResultStore(ActivatorUtilities.CreateInstance<InMemoryRunStore>(provider))));
+        var store = replica.Services.GetRequiredService<IRunStore>();
+        var run = await replica.StartSlowRunAsync("owner", timeBudget: TimeSpan.FromMilliseconds(100));
+
+        RunRecord status;
+        do
+        {
+            status = await replica.Queries.GetOwnedAsync(run.Id, "owner", CancellationToken.None);
+        }
+        while (status.State.IsLive());
+
+        Assert.Equal(RunState.Completed, status.State);
+        Assert.NotNull(await store.GetResultAsync(run.Id, CancellationToken.None));
+    }
+
+    private sealed class SlowResultStore(IRunStore inner) : IRunStore
+    {
+        public Task CreateAsync(RunRecord run, string replica, CancellationToken cancellationToken) => inner.CreateAsync(run, replica, cancellationToken);
+
+        public Task<RunRecord?> GetAsync(string runId, CancellationToken cancellationToken) => inner.GetAsync(runId, cancellationToken);
+
+        public Task SaveAsync(RunRecord run, CancellationToken cancellationToken) => inner.SaveAsync(run, cancellationToken);
+
+        public Task<bool> TryReplaceLostAsync(RunRecord expected, RunRecord replacement, CancellationToken cancellationToken) =>
+            inner.TryReplaceLostAsync(expected, replacement, cancellationToken);
+
+        public async Task SaveResultAsync(string runId, string resultJson, CancellationToken cancellationToken)
+        {
+            await Task.Delay(300, cancellationToken);
+            await inner.SaveResultAsync(runId, resultJson, cancellationToken);
+        }
+
+        public Task<string?> GetResultAsync(string runId, CancellationToken cancellationToken) => inner.GetResultAsync(runId, cancellationToken);
+
+        public Task<IReadOnlyList<RunRecord>> ListAsync(string owner, int limit, CancellationToken cancellationToken) => inner.ListAsync(owner, limit, cancellationToken);
+
+        public Task RenewLeasesAsync(IReadOnlyCollection<string> runIds, string replica, CancellationToken cancellationToken) =>
+            inner.RenewLeasesAsync(runIds, replica, cancellationToken);
+
+        public Task<bool> HasLeaseAsync(string runId, CancellationToken cancellationToken) => inner.HasLeaseAsync(runId, cancellationToken);
+
+        public Task ReleaseLeaseAsync(string runId, CancellationToken cancellationToken) => inner.ReleaseLeaseAsync(runId, cancellationToken);
+
+        public Task RequestCancelAsync(string runId, CancellationToken cancellationToken) => inner.RequestCancelAsync(runId, cancellationToken);
+
+        public Task<IReadOnlyList<string>> CancelRequestedAsync(IReadOnlyCollection<string> runIds, CancellationToken cancellationToken) =>
+            inner.CancelRequestedAsync(runIds, cancellationToken);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

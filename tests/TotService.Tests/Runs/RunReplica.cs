@@ -25,7 +25,8 @@ public sealed class RunReplica : IAsyncDisposable
 
     public RunQueries Queries => Services.GetRequiredService<RunQueries>();
 
-    public static async Task<RunReplica> StartAsync(IConnectionMultiplexer? redis, IDictionary<string, string?>? settings = null)
+    public static async Task<RunReplica> StartAsync(
+        IConnectionMultiplexer? redis, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
@@ -37,6 +38,7 @@ public sealed class RunReplica : IAsyncDisposable
         }
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.AddTotRuns();
+        configure?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return new RunReplica(host);
