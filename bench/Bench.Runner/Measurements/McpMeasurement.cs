@@ -48,8 +48,8 @@ public static class McpMeasurement
             (baselineEndpoint, new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(null, baselineSession))), baseline.Pid);
         app.App.ResourceLogs.LineWritten -= Count;
         context.Report.Section("Diagnostics", $"- Baseline MCP host output lines during the same load: {baseline.OutputLines - baselineLinesBefore}.\n" +
-            $"- TotService log lines written while it served the MCP load: {logged}; the first ones:\n\n" +
-            string.Join("\n", samples.Keys.Select(l => $"      {l}")));
+            $"- TotService log lines written while it served the MCP load: {logged}" +
+            (logged == 0 ? "." : "; the first ones:\n\n" + string.Join("\n", samples.Keys.Select(l => $"      {l}"))));
         var ratio = service.RequestsPerSecond / reference.RequestsPerSecond;
         context.Report.Add(new Row(
             $"MCP tools/call whoami, authenticated, {BenchContext.Connections} connections: RPS",
