@@ -10,7 +10,7 @@ namespace KeyService.Apis;
 
 /// <summary>
 /// Writes the ring's precomputed JWKS bytes with a strong ETag; a matching <c>If-None-Match</c> gets 304 without a
-/// body. Every header value is computed once (here or with the snapshot), so a request allocates no strings.
+/// body. Every header value is computed once (here or with the snapshot), not per request.
 /// </summary>
 public sealed class JwksResponder(KeyRingCache cache, IOptions<KeyServiceOptions> options, KeyServiceMetrics metrics)
 {

@@ -16,9 +16,7 @@ public static class ProfileTarget
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         await using var app = await BenchApp.StartAsync(replicas: 1, settings, cancel.Token);
         await using var baseline = await BaselineProcess.StartAsync("/health",
-            ["--mode=mcp", "--Logging:LogLevel:Default=Information", "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
-             "--Logging:LogLevel:ModelContextProtocol=Warning", "--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=None"],
-            cancel.Token);
+            ["--mode=mcp", .. ServiceLogLevels.Arguments("TotService")], cancel.Token);
         var token = await app.GetTokenAsync(cancel.Token);
         var service = app.McpEndpoint(0);
         var reference = new Uri(baseline.BaseAddress, "/mcp");
@@ -46,11 +44,10 @@ public static class ProfileTarget
 
         // One connection, one request at a time: no contention and no thread pool scaling, so the time per request is
         // the request's own cost plus a loopback round trip, and moves little between runs.
-        var cpuSerial = ProcStats.CpuTime(pid);
+        // (CPU time is not reported here: at one connection idle thread-pool workers spin between requests.)
         var serial = await Wrk.RunAsync(endpoint, request, 1, TimeSpan.FromSeconds(seconds), cancellationToken);
-        var cpuSerialUsed = ProcStats.CpuTime(pid) - cpuSerial;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name} (1 connection): {1_000_000 / serial.RequestsPerSecond:0.0} us/request, p50 {serial.P50Ms * 1000:0} us; {cpuSerialUsed.TotalMicroseconds / serial.Requests:0.0} us CPU/request"));
+            $"{name} (1 connection): {1_000_000 / serial.RequestsPerSecond:0.0} us/request, p50 {serial.P50Ms * 1000:0} us"));
     }
 
     private static async Task<double> AllocatedBytesAsync(Uri metrics, CancellationToken cancellationToken)

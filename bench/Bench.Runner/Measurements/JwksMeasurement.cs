@@ -38,11 +38,8 @@ public static class JwksMeasurement
             context.BaselineRssMiB["static"] = ProcStats.RssBytes(baseline.Pid) / 1048576.0;
 
             // Attribution: the same minimal endpoint with the services' shared AddServiceDefaults() (telemetry).
-            // KeyService's log levels (its appsettings.json): at the default Information, ASP.NET Core logs two lines per request.
             await using var withDefaults = await BaselineProcess.StartAsync("/health",
-                ["--mode=static", $"--file={file}", $"--route={Path}", "--telemetry=true",
-                 "--Logging:LogLevel:Default=Information", "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
-                 "--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=None"],
+                ["--mode=static", $"--file={file}", $"--route={Path}", "--telemetry=true", .. ServiceLogLevels.Arguments("KeyService")],
                 context.CancellationToken);
             var (instrumented, plain) = await context.CompareAsync((new Uri(withDefaults.BaseAddress, Path), new WrkRequest()), (new Uri(baseline.BaseAddress, Path), new WrkRequest()));
             context.Report.Add(new Row(

@@ -15,10 +15,7 @@ public static class McpMeasurement
         var app = context.App;
         var token = await app.GetTokenAsync(context.CancellationToken);
         await using var baseline = await BaselineProcess.StartAsync("/health",
-            // TotService's log levels (its appsettings.json), so both sides log alike.
-            ["--mode=mcp", "--Logging:LogLevel:Default=Information", "--Logging:LogLevel:Microsoft.AspNetCore=Warning", "--Logging:LogLevel:ModelContextProtocol=Warning",
-             "--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=None"],
-            context.CancellationToken);
+            ["--mode=mcp", .. ServiceLogLevels.Arguments("TotService")], context.CancellationToken);
 
         var serviceEndpoint = app.McpEndpoint(0);
         var baselineEndpoint = new Uri(baseline.BaseAddress, "/mcp");
