@@ -1,20 +1,14 @@
-using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Tokens;
-using TotService.Configuration;
 
 namespace TotService.Authentication;
 
 public static class KeyServiceAuthenticationExtensions
 {
-    /// <summary>The only token type KeyService issues (RFC 9068).</summary>
-    public const string AccessTokenType = "at+jwt";
-
     /// <summary>
-    /// Standard JwtBearer validating KeyService access tokens per DESIGN.md section 5: RS256 only, typ at+jwt,
-    /// issuer, audience, lifetime with bounded skew, keys from <see cref="KeyServiceSigningKeys"/>.
-    /// Header parameters jku, x5u and jwk are never followed: keys come only from the configured JWKS.
+    /// The <c>Bearer</c> scheme (<see cref="KeyServiceBearerHandler"/>) validating KeyService access tokens per
+    /// DESIGN.md section 5 (<see cref="KeyServiceTokenValidator"/>), with keys only from KeyService's JWKS
+    /// (<see cref="KeyServiceSigningKeys"/>).
     /// </summary>
     public static IHostApplicationBuilder AddKeyServiceAuthentication(this IHostApplicationBuilder builder)
     {
@@ -43,45 +37,11 @@ public static class KeyServiceAuthenticationExtensions
         services.AddHostedService(provider => provider.GetRequiredService<SigningKeysWarmUp>());
         services.AddHealthChecks().AddCheck<SigningKeysWarmUp>(SigningKeysWarmUp.HealthCheckName, tags: ["ready"]);
         services.AddSingleton<BearerChallenge>();
-        services.AddSingleton<TokenValidationEvents>();
 
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<TotServiceOptions>, KeyServiceSigningKeys, TimeProvider>((jwt, totOptions, signingKeys, timeProvider) =>
-            {
-                var settings = totOptions.Value;
-                jwt.ConfigurationManager = signingKeys;
-                jwt.RefreshOnIssuerKeyNotFound = true;
-                jwt.MapInboundClaims = false;
-                jwt.SaveToken = false;
-                jwt.IncludeErrorDetails = false;
-                jwt.EventsType = typeof(TokenValidationEvents);
-                jwt.TokenHandlers.Clear();
-                // Remembers validated tokens: the signature is checked once per token, not once per request.
-                jwt.TokenHandlers.Add(new CachingJsonWebTokenHandler(timeProvider)
-                {
-                    MapInboundClaims = false,
-                    MaximumTokenSizeInBytes = settings.MaxTokenBytes,
-                });
-                jwt.TokenValidationParameters = new TokenValidationParameters
-                {
-                    ValidIssuer = settings.Issuer,
-                    ValidAudience = settings.Audience,
-                    ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
-                    ValidTypes = [AccessTokenType],
-                    ClockSkew = settings.ClockSkew,
-                    RequireExpirationTime = true,
-                    RequireSignedTokens = true,
-                    ValidateIssuer = true,
-                    ValidateAudience = true,
-                    ValidateLifetime = true,
-                    ValidateIssuerSigningKey = true,
-                    // KeyService always sends a kid; a token must name a published key, not be tried against all.
-                    TryAllIssuerSigningKeys = false,
-                    NameClaimType = TotClaims.Subject,
-                    RoleClaimType = TotClaims.Scope,
-                };
-            });
+        services.AddSingleton<BearerTokenReader>();
+        services.AddSingleton<KeyServiceTokenValidator>();
+        services.AddAuthentication(KeyServiceBearerHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, KeyServiceBearerHandler>(KeyServiceBearerHandler.SchemeName, displayName: null, configureOptions: null);
         return builder;
     }
 }

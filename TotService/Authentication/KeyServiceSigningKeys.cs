@@ -8,7 +8,7 @@ using TotService.Diagnostics;
 namespace TotService.Authentication;
 
 /// <summary>
-/// KeyService's signing keys, cached, as the JwtBearer configuration source.
+/// KeyService's signing keys, cached, for <see cref="KeyServiceTokenValidator"/>.
 /// <list type="bullet">
 /// <item>Keys come from <c>{Authority}/.well-known/jwks.json</c> directly rather than from the metadata's
 /// <c>jwks_uri</c>: that URI carries the public issuer host, which inside a cluster is often unreachable.</item>
@@ -93,7 +93,7 @@ public sealed partial class KeyServiceSigningKeys(
         }
     }
 
-    /// <summary>Called by JwtBearer after a key-not-found failure (<c>RefreshOnIssuerKeyNotFound</c>); same limit.</summary>
+    /// <summary>Called after a token failed for want of its key (a kid the cached keys lost); same limit.</summary>
     public void RequestRefresh() => _ = TryStartRefresh("unknown_kid", rateLimited: true);
 
     private Task? TryStartRefresh(string reason, bool rateLimited)

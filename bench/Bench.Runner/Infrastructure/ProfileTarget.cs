@@ -36,18 +36,24 @@ public static class ProfileTarget
 
         var allocatedBefore = await AllocatedBytesAsync(metrics, cancellationToken);
         var cpuBefore = ProcStats.CpuTime(pid);
+        var switchesBefore = ProcStats.ContextSwitches(pid);
         var load = await Wrk.RunAsync(endpoint, request, 64, TimeSpan.FromSeconds(seconds), cancellationToken);
         var cpu = ProcStats.CpuTime(pid) - cpuBefore;
+        var switches = ProcStats.ContextSwitches(pid) - switchesBefore;
         var allocated = await AllocatedBytesAsync(metrics, cancellationToken) - allocatedBefore;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name}: {load}; {cpu.TotalMicroseconds / load.Requests:0.0} us CPU/request; {allocated / load.Requests:0} bytes allocated/request"));
+            $"{name}: {load}; {cpu.TotalMicroseconds / load.Requests:0.0} us CPU/request; {allocated / load.Requests:0} bytes allocated/request; " +
+            $"{(double)switches / load.Requests:0.00} context switches/request, {Environment.ProcessorCount} cores, threads {Directory.GetDirectories($"/proc/{pid}/task").Length}"));
 
         // One connection, one request at a time: no contention and no thread pool scaling, so the time per request is
         // the request's own cost plus a loopback round trip, and moves little between runs.
         // (CPU time is not reported here: at one connection idle thread-pool workers spin between requests.)
+        var serialSwitchesBefore = ProcStats.ContextSwitches(pid);
         var serial = await Wrk.RunAsync(endpoint, request, 1, TimeSpan.FromSeconds(seconds), cancellationToken);
+        var serialSwitches = ProcStats.ContextSwitches(pid) - serialSwitchesBefore;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name} (1 connection): {1_000_000 / serial.RequestsPerSecond:0.0} us/request, p50 {serial.P50Ms * 1000:0} us"));
+            $"{name} (1 connection): {1_000_000 / serial.RequestsPerSecond:0.0} us/request, p50 {serial.P50Ms * 1000:0} us, " +
+            $"{(double)serialSwitches / serial.Requests:0.00} context switches/request"));
     }
 
     private static async Task<double> AllocatedBytesAsync(Uri metrics, CancellationToken cancellationToken)

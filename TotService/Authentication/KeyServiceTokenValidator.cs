@@ -1,0 +1,131 @@
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+using TotService.Configuration;
+using TotService.Diagnostics;
+
+namespace TotService.Authentication;
+
+/// <summary>The outcome of validating a bearer token: the caller, or the <c>result</c> tag of the failure.</summary>
+public readonly record struct TokenCheck(CallerPrincipal? Caller, string Result, Exception? Failure);
+
+/// <summary>
+/// Validates KeyService access tokens per DESIGN.md section 5: RS256 only, <c>typ</c> <c>at+jwt</c>, issuer,
+/// audience, lifetime with bounded skew, a subject, and a key from KeyService's JWKS named by <c>kid</c>
+/// (header parameters <c>jku</c>, <c>x5u</c> and <c>jwk</c> are never followed). The signature is checked once per
+/// token (<see cref="CachingJsonWebTokenHandler"/>); the validation parameters are built once per key set, not per
+/// request. Every outcome is counted in <c>totmcp.token.validations</c>.
+/// </summary>
+public sealed class KeyServiceTokenValidator
+{
+    /// <summary>The only token type KeyService issues (RFC 9068).</summary>
+    public const string AccessTokenType = "at+jwt";
+
+    private readonly KeyServiceSigningKeys _signingKeys;
+    private readonly TotServiceMetrics _metrics;
+    private readonly CachingJsonWebTokenHandler _handler;
+    private readonly TokenValidationParameters _template;
+    private readonly int _maxTokenBytes;
+
+    /// <summary>The parameters for the key set they were built from; replaced when the key set changes.</summary>
+    private KeyedParameters? _current;
+
+    public KeyServiceTokenValidator(
+        KeyServiceSigningKeys signingKeys,
+        IOptions<TotServiceOptions> options,
+        TotServiceMetrics metrics,
+        TimeProvider timeProvider)
+    {
+        var settings = options.Value;
+        _signingKeys = signingKeys;
+        _metrics = metrics;
+        _maxTokenBytes = settings.MaxTokenBytes;
+        _handler = new CachingJsonWebTokenHandler(timeProvider)
+        {
+            MapInboundClaims = false,
+            MaximumTokenSizeInBytes = settings.MaxTokenBytes,
+        };
+        _template = new TokenValidationParameters
+        {
+            ValidIssuer = settings.Issuer,
+            ValidAudience = settings.Audience,
+            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            ValidTypes = [AccessTokenType],
+            ClockSkew = settings.ClockSkew,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ValidateIssuer = true,
+            ValidateAudience = true,
+            ValidateLifetime = true,
+            ValidateIssuerSigningKey = true,
+            // KeyService always sends a kid; a token must name a published key, not be tried against all.
+            TryAllIssuerSigningKeys = false,
+            NameClaimType = TotClaims.Subject,
+            RoleClaimType = TotClaims.Scope,
+        };
+    }
+
+    public async ValueTask<TokenCheck> ValidateAsync(BearerToken bearer, CancellationToken cancellationToken)
+    {
+        var check = await CheckAsync(bearer, cancellationToken);
+        _metrics.TokenValidated(check.Result);
+        return check;
+    }
+
+    private async ValueTask<TokenCheck> CheckAsync(BearerToken bearer, CancellationToken cancellationToken)
+    {
+        if (bearer.Token.Length > _maxTokenBytes)
+        {
+            return Failed(TokenFailureClassifier.Oversized, new SecurityTokenMalformedException("The bearer token is larger than allowed."));
+        }
+
+        // A kid the cached keys do not know may be a freshly rotated key: fetch the JWKS first (rate limited).
+        if (bearer.KeyId is { } keyId && !_signingKeys.HasKey(keyId))
+        {
+            await _signingKeys.RefreshForUnknownKeyAsync(cancellationToken);
+        }
+
+        TokenValidationParameters parameters;
+        try
+        {
+            parameters = ParametersFor(await _signingKeys.GetConfigurationAsync(cancellationToken));
+        }
+        catch (SigningKeysUnavailableException ex)
+        {
+            return Failed(TokenFailureClassifier.Classify(ex), ex);
+        }
+
+        var result = await _handler.ValidateTokenAsync(bearer.Token, parameters);
+        if (!result.IsValid)
+        {
+            if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
+            {
+                _signingKeys.RequestRefresh();
+            }
+            return Failed(TokenFailureClassifier.Classify(result.Exception), result.Exception);
+        }
+        if (result.ClaimsIdentity is not CallerIdentity { Subject.Length: > 0 } caller)
+        {
+            // Rate limiting and MCP session binding key on sub; a token without one is not for us.
+            return Failed(TokenFailureClassifier.MissingSubject, new SecurityTokenValidationException("The token has no subject."));
+        }
+        return new TokenCheck(caller.Principal, TokenFailureClassifier.Ok, null);
+    }
+
+    private TokenValidationParameters ParametersFor(OpenIdConnectConfiguration keys)
+    {
+        if (Volatile.Read(ref _current) is { } current && ReferenceEquals(current.Keys, keys))
+        {
+            return current.Parameters;
+        }
+        var parameters = _template.Clone();
+        parameters.IssuerSigningKeys = [.. keys.SigningKeys];
+        Volatile.Write(ref _current, new KeyedParameters(keys, parameters));
+        return parameters;
+    }
+
+    private sealed record KeyedParameters(OpenIdConnectConfiguration Keys, TokenValidationParameters Parameters);
+
+    private static TokenCheck Failed(string result, Exception? exception) =>
+        new(null, result, exception ?? new SecurityTokenValidationException("The token is not valid."));
+}
