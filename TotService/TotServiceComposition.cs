@@ -24,7 +24,6 @@ public static class TotServiceComposition
         builder.AddTotServiceOptions();
         builder.Services.AddSingleton<TotServiceMetrics>();
         builder.AddKeyServiceAuthentication();
-        builder.Services.AddAuthorization();
         builder.AddTransportHardening();
         builder.AddTotMcpServer();
         builder.AddTotTools();                  // ToT engine, background runs, trees, stores (Redis or memory)
@@ -34,12 +33,8 @@ public static class TotServiceComposition
     public static WebApplication MapTotService(this WebApplication app)
     {
         app.UseSafeErrorResponses();            // ProblemDetails, never exception details
-        app.UseTransportGuard();                // Host, Origin, body cap, MCP request metrics
+        app.UseMcpGate();                       // /mcp: Host, Origin, body cap, KeyService token, rate limit, scopes
         app.UseRouting();
-        app.UseAuthentication();                // KeyService tokens (401 with resource_metadata)
-        app.UseAuthorization();
-        app.UsePerClientRateLimiting();        // per sub, after authentication
-        app.UseMiddleware<McpScopeGuardMiddleware>(); // parse errors, 403 insufficient_scope
 
         app.MapDefaultEndpoints();
         app.MapProtectedResourceMetadataApi();

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace TotService.Authentication;
@@ -6,9 +5,9 @@ namespace TotService.Authentication;
 public static class KeyServiceAuthenticationExtensions
 {
     /// <summary>
-    /// The <c>Bearer</c> scheme (<see cref="KeyServiceBearerHandler"/>) validating KeyService access tokens per
-    /// DESIGN.md section 5 (<see cref="KeyServiceTokenValidator"/>), with keys only from KeyService's JWKS
-    /// (<see cref="KeyServiceSigningKeys"/>).
+    /// Validation of KeyService access tokens per DESIGN.md section 5 (<see cref="KeyServiceTokenValidator"/>), with
+    /// keys only from KeyService's JWKS (<see cref="KeyServiceSigningKeys"/>). <see cref="Hardening.McpGateMiddleware"/>
+    /// authenticates every <c>/mcp</c> request with it; nothing else in TotService needs a caller.
     /// </summary>
     public static IHostApplicationBuilder AddKeyServiceAuthentication(this IHostApplicationBuilder builder)
     {
@@ -40,8 +39,6 @@ public static class KeyServiceAuthenticationExtensions
 
         services.AddSingleton<BearerTokenReader>();
         services.AddSingleton<KeyServiceTokenValidator>();
-        services.AddAuthentication(KeyServiceBearerHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, KeyServiceBearerHandler>(KeyServiceBearerHandler.SchemeName, displayName: null, configureOptions: null);
         return builder;
     }
 }

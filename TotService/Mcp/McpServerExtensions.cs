@@ -41,14 +41,13 @@ public static class McpServerExtensions
 
     /// <summary>
     /// Maps <c>/mcp</c>. Access is enforced ahead of it in the pipeline (<see cref="TotServiceComposition.MapTotService"/>),
-    /// not by endpoint authorization metadata: <see cref="McpScopeGuardMiddleware"/> answers every unauthenticated
-    /// request on this path with the bearer challenge and checks scopes per JSON-RPC call, after the per-client rate
-    /// limit; the tool filters check scopes again. An authorization policy here would evaluate on every MCP request
-    /// what the guard has already decided (docs/BENCHMARKS.md); the 401 and 403 tests cover every verb.
+    /// not by endpoint authorization metadata: <see cref="McpGateMiddleware"/> authenticates every request on this
+    /// path, answers the unauthenticated with the bearer challenge and checks scopes per JSON-RPC call, after the
+    /// per-client rate limit; the tool filters check scopes again. The 401 and 403 tests cover every verb.
     /// </summary>
     public static IEndpointRouteBuilder MapTotMcpApi(this IEndpointRouteBuilder app)
     {
-        app.MapMcp(TransportGuardMiddleware.McpPath);
+        app.MapMcp(McpGateMiddleware.McpPath);
         return app;
     }
 }

@@ -7,7 +7,7 @@ using TotService.Diagnostics;
 namespace TotService.Mcp;
 
 /// <summary>
-/// SDK request filters: hide tools the caller may not call, and (behind <see cref="McpScopeGuardMiddleware"/>,
+/// SDK request filters: hide tools the caller may not call, and (behind <see cref="Hardening.McpGateMiddleware"/>,
 /// which already answers HTTP 403) refuse such calls again as defence in depth; both record tool metrics.
 /// </summary>
 public static class ToolAuthorizationFilters

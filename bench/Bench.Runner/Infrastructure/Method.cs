@@ -30,9 +30,10 @@ public static class Method
               `JsonWebTokenHandler` (what a token costs the first time it is seen) and TotService's
               `CachingJsonWebTokenHandler` (what each further request with the same token costs), each against a raw
               RSA-2048 signature verification; (2) inside
-              TotService: JwtBearer is the default scheme, so every request carrying a bearer token is validated, also on
-              `/alive`. Service CPU time (utime+stime from `/proc/<pid>/stat`) per request for `GET /alive` with a valid
-              token minus the same without a token is the validation cost per request in the service.
+              TotService: its gate authenticates `/mcp` ahead of the MCP SDK. `POST /mcp` with a valid token and a
+              malformed body passes every gate check (token, rate limit, scopes, body read) and is refused as malformed
+              JSON before the SDK; without a token it is refused at authentication. The difference in service CPU time
+              (utime+stime from `/proc/<pid>/stat`) per request is an upper bound on the validation cost per request.
             - **MCP tools/call**: an MCP session is initialized by hand (`initialize`, `notifications/initialized`), then
               wrk replays `tools/call whoami` with the session id, protocol version and bearer token (exactly what an
               MCP client sends). Baseline: `bench/Bench.Baseline --mode=mcp`, the same host builder

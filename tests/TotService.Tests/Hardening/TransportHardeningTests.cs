@@ -78,6 +78,29 @@ public sealed class TransportHardeningTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Large_chunked_body_is_checked_and_then_reaches_the_tool_whole()
+    {
+        // 300 KB sent chunked arrives in many reads and spans several of Kestrel's buffers: the gate must read it
+        // all for the scope check without consuming it, and the SDK must then read the very same bytes.
+        var writer = Tokens.Valid(_key, subject: "large-writer");
+        var session = await RawMcpSession.OpenAsync(_host.Http, writer);
+        var large = session.ToolCall("append_note", new { text = new string('x', 300 * 1024) });
+
+        using var stored = await session.SendAsync(writer, large, request => request.Headers.TransferEncodingChunked = true);
+        Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        Assert.Contains($"stored {300 * 1024}", (await RawMcpSession.ReadMessageAsync(stored)).ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(1, _host.Invocations.Count);
+
+        // The same body with a read-only token: the scope check sees the tool name in the multi-buffer body too.
+        var reader = Tokens.Valid(_key, scope: "tot:read", subject: "large-reader");
+        var readerSession = await RawMcpSession.OpenAsync(_host.Http, reader);
+        using var refused = await readerSession.SendAsync(reader, readerSession.ToolCall("append_note", new { text = new string('x', 300 * 1024) }),
+            request => request.Headers.TransferEncodingChunked = true);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(1, _host.Invocations.Count);
+    }
+
+    [Fact]
     public async Task Rate_limit_per_subject_gives_429_with_retry_after_and_leaves_other_clients_alone()
     {
         var greedy = Tokens.Valid(_key, subject: "greedy");
