@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -28,6 +29,26 @@ public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider) : Json
     public const int Capacity = 256;
 
     private readonly ConcurrentDictionary<string, Validated> _validated = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The identity of a token validated before, while it is still acceptable (same bytes, before <c>exp</c>, its key
+    /// among <paramref name="publishedKeyIds"/>): the per-request path, with no task and no result object.
+    /// </summary>
+    public bool TryGetValidated(string token, IReadOnlySet<string> publishedKeyIds, [NotNullWhen(true)] out CallerIdentity? identity)
+    {
+        identity = null;
+        if (token.Length > MaximumTokenSizeInBytes || !_validated.TryGetValue(token, out var known))
+        {
+            return false;
+        }
+        if (timeProvider.GetUtcNow() < known.Expires && publishedKeyIds.Contains(known.KeyId))
+        {
+            identity = known.Identity;
+            return true;
+        }
+        _validated.TryRemove(token, out _);
+        return false;
+    }
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {

@@ -48,23 +48,33 @@ public sealed partial class KeyServiceSigningKeys(
 
     public async Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancel)
     {
-        var current = Volatile.Read(ref _current);
-        if (current is null)
+        if (Current is { } current)
         {
-            if (TryStartRefresh("initial", rateLimited: true) is { } first)
-            {
-                await WaitBoundedAsync(first, cancel);
-            }
-            return Volatile.Read(ref _current)
-                ?? throw new SigningKeysUnavailableException("KeyService signing keys have not been loaded yet.");
+            return current;
         }
+        if (TryStartRefresh("initial", rateLimited: true) is { } first)
+        {
+            await WaitBoundedAsync(first, cancel);
+        }
+        return Volatile.Read(ref _current)
+            ?? throw new SigningKeysUnavailableException("KeyService signing keys have not been loaded yet.");
+    }
 
-        if (timeProvider.GetUtcNow() >= _nextAutomaticRefresh)
+    /// <summary>
+    /// The cached keys (null before the first load), starting the routine refresh in the background when it is due:
+    /// a request never waits for it and keeps using the cached keys meanwhile.
+    /// </summary>
+    public OpenIdConnectConfiguration? Current
+    {
+        get
         {
-            // Never make a request wait for a routine refresh: it keeps using the cached keys meanwhile.
-            _ = TryStartRefresh("automatic", rateLimited: false);
+            var current = Volatile.Read(ref _current);
+            if (current is not null && timeProvider.GetUtcNow() >= _nextAutomaticRefresh)
+            {
+                _ = TryStartRefresh("automatic", rateLimited: false);
+            }
+            return current;
         }
-        return current;
     }
 
     /// <summary>Whether any signing key has been loaded (readiness).</summary>
@@ -78,10 +88,6 @@ public sealed partial class KeyServiceSigningKeys(
             await refresh.WaitAsync(cancel);
         }
     }
-
-    /// <summary>Whether the cached keys contain <paramref name="keyId"/>.</summary>
-    public bool HasKey(string keyId) =>
-        Volatile.Read(ref _current)?.SigningKeys.Any(key => string.Equals(key.KeyId, keyId, StringComparison.Ordinal)) == true;
 
     /// <summary>Fetches the JWKS for an unknown kid, unless one was fetched within the refresh interval.</summary>
     public async Task RefreshForUnknownKeyAsync(CancellationToken cancel)

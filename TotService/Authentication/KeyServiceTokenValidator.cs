@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
@@ -79,8 +80,15 @@ public sealed class KeyServiceTokenValidator
             return Failed(TokenFailureClassifier.Oversized, new SecurityTokenMalformedException("The bearer token is larger than allowed."));
         }
 
+        // The per-request path: a token validated before, signed by a key that is still published.
+        var keyed = _signingKeys.Current is { } cached ? KeyedFor(cached) : null;
+        if (keyed is not null && _handler.TryGetValidated(bearer.Token, keyed.KeyIds, out var known))
+        {
+            return Accept(known);
+        }
+
         // A kid the cached keys do not know may be a freshly rotated key: fetch the JWKS first (rate limited).
-        if (bearer.KeyId is { } keyId && !_signingKeys.HasKey(keyId))
+        if (bearer.KeyId is { } keyId && keyed?.KeyIds.Contains(keyId) != true)
         {
             await _signingKeys.RefreshForUnknownKeyAsync(cancellationToken);
         }
@@ -88,7 +96,7 @@ public sealed class KeyServiceTokenValidator
         TokenValidationParameters parameters;
         try
         {
-            parameters = ParametersFor(await _signingKeys.GetConfigurationAsync(cancellationToken));
+            parameters = KeyedFor(await _signingKeys.GetConfigurationAsync(cancellationToken)).Parameters;
         }
         catch (SigningKeysUnavailableException ex)
         {
@@ -104,27 +112,33 @@ public sealed class KeyServiceTokenValidator
             }
             return Failed(TokenFailureClassifier.Classify(result.Exception), result.Exception);
         }
-        if (result.ClaimsIdentity is not CallerIdentity { Subject.Length: > 0 } caller)
-        {
-            // Rate limiting and MCP session binding key on sub; a token without one is not for us.
-            return Failed(TokenFailureClassifier.MissingSubject, new SecurityTokenValidationException("The token has no subject."));
-        }
-        return new TokenCheck(caller.Principal, TokenFailureClassifier.Ok, null);
+        return result.ClaimsIdentity is CallerIdentity caller
+            ? Accept(caller)
+            : Failed(TokenFailureClassifier.Classify(null), new SecurityTokenValidationException("The token is not valid."));
     }
 
-    private TokenValidationParameters ParametersFor(OpenIdConnectConfiguration keys)
+    private static TokenCheck Accept(CallerIdentity caller) =>
+        // Rate limiting and MCP session binding key on sub; a token without one is not for us.
+        caller.Subject.Length > 0
+            ? new TokenCheck(caller.Principal, TokenFailureClassifier.Ok, null)
+            : Failed(TokenFailureClassifier.MissingSubject, new SecurityTokenValidationException("The token has no subject."));
+
+    /// <summary>The validation parameters and published key ids for a key set, built once per key set.</summary>
+    private KeyedParameters KeyedFor(OpenIdConnectConfiguration keys)
     {
         if (Volatile.Read(ref _current) is { } current && ReferenceEquals(current.Keys, keys))
         {
-            return current.Parameters;
+            return current;
         }
         var parameters = _template.Clone();
         parameters.IssuerSigningKeys = [.. keys.SigningKeys];
-        Volatile.Write(ref _current, new KeyedParameters(keys, parameters));
-        return parameters;
+        var keyed = new KeyedParameters(keys, parameters,
+            keys.SigningKeys.Select(key => key.KeyId).OfType<string>().ToFrozenSet(StringComparer.Ordinal));
+        Volatile.Write(ref _current, keyed);
+        return keyed;
     }
 
-    private sealed record KeyedParameters(OpenIdConnectConfiguration Keys, TokenValidationParameters Parameters);
+    private sealed record KeyedParameters(OpenIdConnectConfiguration Keys, TokenValidationParameters Parameters, FrozenSet<string> KeyIds);
 
     private static TokenCheck Failed(string result, Exception? exception) =>
         new(null, result, exception ?? new SecurityTokenValidationException("The token is not valid."));

@@ -39,7 +39,26 @@ public sealed record WrkRequest(string Method = "GET", string? Body = null, IRea
 /// <summary>Runs Debian's wrk as a separate process on loopback and parses its <c>--latency</c> report.</summary>
 public static partial class Wrk
 {
-    public static int Threads { get; set; } = Math.Max(1, Environment.ProcessorCount);
+    private const string TaskSet = "/usr/bin/taskset";
+
+    /// <summary>
+    /// wrk's threads: one by default, so the load generator takes at most one core. With two wrk threads on a 2-core
+    /// machine, wrk competed with the server for both cores and its own scheduling delays landed in the measured tail:
+    /// the bare Kestrel baseline alone showed JWKS p99 between 3.6 and 8.5 ms from round to round, against 3.0-4.7 ms
+    /// with one pinned thread (same machine, same hour). <c>BENCH_WRK_THREADS</c> overrides it.
+    /// </summary>
+    public static int Threads { get; } =
+        int.TryParse(Environment.GetEnvironmentVariable("BENCH_WRK_THREADS"), CultureInfo.InvariantCulture, out var threads) && threads > 0 ? threads : 1;
+
+    /// <summary>
+    /// The core wrk is pinned to (<c>taskset</c>): the last one, so the server has the others to itself and shares
+    /// only this one with the load generator; none on a single-core machine. <c>BENCH_WRK_CORE</c> overrides it
+    /// (<c>-1</c>: not pinned).
+    /// </summary>
+    public static int? PinnedCore { get; } =
+        int.TryParse(Environment.GetEnvironmentVariable("BENCH_WRK_CORE"), CultureInfo.InvariantCulture, out var core)
+            ? (core >= 0 ? core : null)
+            : (Environment.ProcessorCount > 1 ? Environment.ProcessorCount - 1 : null);
 
     public static async Task<WrkResult> RunAsync(Uri url, WrkRequest request, int connections, TimeSpan duration, CancellationToken cancellationToken)
     {
@@ -47,12 +66,19 @@ public static partial class Wrk
         await File.WriteAllTextAsync(script, request.ToLua(), cancellationToken);
         try
         {
-            var start = new ProcessStartInfo("wrk")
+            var pinned = PinnedCore is not null && File.Exists(TaskSet);
+            var start = new ProcessStartInfo(pinned ? TaskSet : "wrk")
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
+            if (pinned)
+            {
+                start.ArgumentList.Add("-c");
+                start.ArgumentList.Add(PinnedCore!.Value.ToString(CultureInfo.InvariantCulture));
+                start.ArgumentList.Add("wrk");
+            }
             foreach (var argument in new[]
             {
                 "-t", Math.Min(Threads, connections).ToString(CultureInfo.InvariantCulture),

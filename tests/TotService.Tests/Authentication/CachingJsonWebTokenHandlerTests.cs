@@ -65,6 +65,30 @@ public sealed class CachingJsonWebTokenHandlerTests : IDisposable
     }
 
     [Fact]
+    public async Task The_per_request_lookup_answers_only_for_a_remembered_live_token_whose_key_is_published()
+    {
+        var handler = new CachingJsonWebTokenHandler(_time) { MapInboundClaims = false };
+        var token = Sign(TimeSpan.FromMinutes(1));
+        var published = new HashSet<string>(["k1"], StringComparer.Ordinal);
+
+        // Never validated: no answer without full validation.
+        Assert.False(handler.TryGetValidated(token, published, out _));
+
+        var validated = await handler.ValidateTokenAsync(token, Parameters(_key));
+        Assert.True(handler.TryGetValidated(token, published, out var identity));
+        Assert.Same(validated.ClaimsIdentity, identity);
+
+        // Its key left the JWKS: refused (and forgotten, so full validation decides next time).
+        Assert.False(handler.TryGetValidated(token, new HashSet<string>(["k2"], StringComparer.Ordinal), out _));
+        Assert.False(handler.TryGetValidated(token, published, out _));
+
+        // Remembered again, then expired.
+        Assert.True((await handler.ValidateTokenAsync(token, Parameters(_key))).IsValid);
+        _time.Advance(TimeSpan.FromMinutes(2));
+        Assert.False(handler.TryGetValidated(token, published, out _));
+    }
+
+    [Fact]
     public async Task A_refused_token_is_never_remembered()
     {
         var handler = new CachingJsonWebTokenHandler(_time) { MapInboundClaims = false };
