@@ -7,7 +7,8 @@ builder.AddTotService();
 
 var app = builder.Build();
 
-// Error handling, Host/Origin guard, auth, rate limiting, scope guard; then health, RFC 9728 metadata and /mcp.
+// Error handling, then the gate in front of /mcp (Host/Origin, body cap, token, rate limit, scopes); then health,
+// RFC 9728 metadata and /mcp.
 app.MapTotService();
 
 app.Run();
