@@ -83,8 +83,9 @@ public sealed class BearerTokenReader
                 reader.Skip();
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // Not JSON, or a kid that is not valid text (GetString throws InvalidOperationException): no kid to use.
         }
         return null;
     }

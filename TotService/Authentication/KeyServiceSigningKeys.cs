@@ -33,7 +33,8 @@ public sealed partial class KeyServiceSigningKeys(
 
     private readonly Lock _gate = new();
     private OpenIdConnectConfiguration? _current;
-    private DateTimeOffset _nextAutomaticRefresh;
+    /// <summary>UTC ticks; read on every request without the lock, so kept as a long read and written atomically.</summary>
+    private long _nextAutomaticRefreshTicks;
     private DateTimeOffset? _lastAttempt;
     private Task? _inFlight;
 
@@ -69,7 +70,7 @@ public sealed partial class KeyServiceSigningKeys(
         get
         {
             var current = Volatile.Read(ref _current);
-            if (current is not null && timeProvider.GetUtcNow() >= _nextAutomaticRefresh)
+            if (current is not null && timeProvider.GetUtcNow().UtcTicks >= Volatile.Read(ref _nextAutomaticRefreshTicks))
             {
                 _ = TryStartRefresh("automatic", rateLimited: false);
             }
@@ -140,7 +141,7 @@ public sealed partial class KeyServiceSigningKeys(
             }
 
             Volatile.Write(ref _current, configuration);
-            _nextAutomaticRefresh = timeProvider.GetUtcNow() + settings.JwksAutomaticRefreshInterval;
+            Volatile.Write(ref _nextAutomaticRefreshTicks, (timeProvider.GetUtcNow() + settings.JwksAutomaticRefreshInterval).UtcTicks);
             metrics.JwksRefreshed(reason, "ok");
             LogRefreshed(configuration.SigningKeys.Count, reason);
         }
@@ -149,7 +150,7 @@ public sealed partial class KeyServiceSigningKeys(
                                        or Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException)
         {
             // Keep the last good keys; try again no sooner than the forced-refresh interval.
-            _nextAutomaticRefresh = timeProvider.GetUtcNow() + settings.JwksRefreshInterval;
+            Volatile.Write(ref _nextAutomaticRefreshTicks, (timeProvider.GetUtcNow() + settings.JwksRefreshInterval).UtcTicks);
             metrics.JwksRefreshed(reason, "failed");
             LogRefreshFailed(ex, JwksUri, reason, _current is not null);
         }

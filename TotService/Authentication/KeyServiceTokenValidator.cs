@@ -68,7 +68,17 @@ public sealed class KeyServiceTokenValidator
 
     public async ValueTask<TokenCheck> ValidateAsync(BearerToken bearer, CancellationToken cancellationToken)
     {
-        var check = await CheckAsync(bearer, cancellationToken);
+        TokenCheck check;
+        try
+        {
+            check = await CheckAsync(bearer, cancellationToken);
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // Whatever goes wrong while judging a token (a key fetch failing in an unforeseen way, a handler bug) is a
+            // refused token, 401, never a 500: as JwtBearer's AuthenticationFailed handling did before.
+            check = Failed(TokenFailureClassifier.Classify(ex), ex);
+        }
         _metrics.TokenValidated(check.Result);
         return check;
     }

@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Globalization;
+using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -40,6 +40,9 @@ public sealed class McpGateMiddleware(
     TimeProvider timeProvider)
 {
     public const string McpPath = "/mcp";
+
+    private static readonly BodyInspector<(McpGateMiddleware Gate, ClaimsPrincipal User), MessageScan> ScanInspector =
+        static (body, state) => state.Gate.Scan(body, state.User);
 
     // Options are validated when the host starts, after the pipeline is built: read them on first use.
     private readonly Lazy<AllowedRequestSources> _sources = new(() => new AllowedRequestSources(options.Value));
@@ -142,23 +145,22 @@ public sealed class McpGateMiddleware(
     /// <summary>Reads the JSON-RPC body (without consuming it: the SDK reads the same bytes) and checks its calls.</summary>
     private async ValueTask<Admission> CheckMessagesAsync(HttpContext context, long maxBodyBytes)
     {
-        ReadOnlySequence<byte>? peeked;
+        (BodyPeekStatus Status, MessageScan Scan) peek;
         try
         {
-            peeked = await RequestBodyPeek.ReadAsync(context.Request, maxBodyBytes, context.RequestAborted);
+            peek = await RequestBodyPeek.InspectAsync(context.Request, maxBodyBytes, ScanInspector, (this, context.User), context.RequestAborted);
         }
         catch (Exception ex) when (ex is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } or IOException)
         {
-            peeked = null;
+            peek = (BodyPeekStatus.TooLarge, default);
         }
-        if (peeked is not { } body)
+        var scan = peek.Scan;
+        if (peek.Status == BodyPeekStatus.TooLarge)
         {
             await RefuseTooLargeAsync(context.Response);
             return Admission.Refused;
         }
-
-        var scan = Scan(RequestBodyPeek.AsSpan(body), context.User);
-        if (scan.Malformed)
+        if (peek.Status == BodyPeekStatus.Incomplete || scan.Malformed)
         {
             await JsonRpcErrors.WriteAsync(context.Response, StatusCodes.Status400BadRequest, JsonRpcErrors.ParseError,
                 "Parse error: the request body is not valid JSON.");
@@ -176,7 +178,7 @@ public sealed class McpGateMiddleware(
     /// The first message's method (for the metrics) and the scope of the first <c>tools/call</c> the caller may not
     /// make (a batch is checked message by message; the SDK decides whether it accepts batches at all).
     /// </summary>
-    private MessageScan Scan(ReadOnlySpan<byte> body, System.Security.Claims.ClaimsPrincipal user)
+    private MessageScan Scan(ReadOnlySpan<byte> body, ClaimsPrincipal user)
     {
         string? method = null;
         try

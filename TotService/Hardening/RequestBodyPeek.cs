@@ -2,18 +2,32 @@ using System.Buffers;
 
 namespace TotService.Hardening;
 
+/// <summary>Inspects a request body as one span (the bytes stay unread for the next reader).</summary>
+public delegate TResult BodyInspector<in TState, out TResult>(ReadOnlySpan<byte> body, TState state);
+
+/// <summary>How a peek at the request body ended.</summary>
+public enum BodyPeekStatus
+{
+    /// <summary>The whole body was read and inspected.</summary>
+    Inspected,
+
+    /// <summary>The body is larger than allowed; it was not inspected.</summary>
+    TooLarge,
+
+    /// <summary>The read was cancelled before the body was complete; it was not inspected.</summary>
+    Incomplete,
+}
+
 /// <summary>
 /// Reads a whole request body from <see cref="HttpRequest.BodyReader"/> without consuming it, so a middleware can
-/// inspect the bytes and the endpoint then reads the very same buffer: no copy, no pooled array, no stream swap.
-/// Kestrel enforces the request's body size limit while the bytes arrive.
+/// inspect the bytes and the endpoint then reads the very same buffer: no copy of a body that arrived in one block,
+/// no stream swap. Kestrel enforces the request's body size limit while the bytes arrive. The gate must run before
+/// anything replaces <see cref="HttpRequest.Body"/> (a replaced stream would be drained by the peek).
 /// </summary>
 public static class RequestBodyPeek
 {
-    /// <summary>
-    /// The whole body, left unread for the next reader; null when it is larger than <paramref name="maxBytes"/>.
-    /// The sequence is valid until the next read of the body.
-    /// </summary>
-    public static async ValueTask<ReadOnlySequence<byte>?> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    public static async ValueTask<(BodyPeekStatus Status, TResult? Result)> InspectAsync<TState, TResult>(
+        HttpRequest request, long maxBytes, BodyInspector<TState, TResult> inspect, TState state, CancellationToken cancellationToken)
     {
         var reader = request.BodyReader;
         while (true)
@@ -23,19 +37,42 @@ public static class RequestBodyPeek
             if (buffer.Length > maxBytes)
             {
                 reader.AdvanceTo(buffer.Start, buffer.End);
-                return null;
+                return (BodyPeekStatus.TooLarge, default);
             }
-            // Consume nothing, examine everything: the next read waits for more bytes, or, once the body is complete,
-            // returns this same buffer to whoever reads next.
-            reader.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted || result.IsCanceled)
+            if (result.IsCanceled)
             {
-                return buffer;
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                return (BodyPeekStatus.Incomplete, default);
             }
+            if (result.IsCompleted)
+            {
+                // Inspected while the buffer is still ours; then given back whole to the next reader.
+                var inspected = Inspect(buffer, inspect, state);
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                return (BodyPeekStatus.Inspected, inspected);
+            }
+            // Consume nothing, examine everything: the next read waits for more bytes.
+            reader.AdvanceTo(buffer.Start, buffer.End);
         }
     }
 
-    /// <summary>The bytes as one span, copying only when Kestrel delivered them in several blocks.</summary>
-    public static ReadOnlySpan<byte> AsSpan(in ReadOnlySequence<byte> body) =>
-        body.IsSingleSegment ? body.FirstSpan : body.ToArray();
+    /// <summary>The bytes as one span, copied (into a pooled array) only when Kestrel delivered them in several blocks.</summary>
+    private static TResult Inspect<TState, TResult>(in ReadOnlySequence<byte> body, BodyInspector<TState, TResult> inspect, TState state)
+    {
+        if (body.IsSingleSegment)
+        {
+            return inspect(body.FirstSpan, state);
+        }
+        var length = checked((int)body.Length);
+        var array = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            body.CopyTo(array);
+            return inspect(array.AsSpan(0, length), state);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(array);
+        }
+    }
 }

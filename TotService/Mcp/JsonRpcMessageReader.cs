@@ -93,7 +93,7 @@ public ref struct JsonRpcMessageReader
             if (_reader.ValueTextEquals("method"u8))
             {
                 _reader.Read();
-                method = _reader.TokenType == JsonTokenType.String ? _reader.GetString() : null;
+                method = _reader.TokenType == JsonTokenType.String ? ReadString() : null;
                 _reader.Skip();
             }
             else if (_reader.ValueTextEquals("params"u8))
@@ -111,6 +111,23 @@ public ref struct JsonRpcMessageReader
         return new JsonRpcMessageSummary(method, method == McpMethodNames.ToolsCall ? toolName : null, index);
     }
 
+    /// <summary>
+    /// The current string token. A string that is valid JSON syntax but not valid text (an escaped lone surrogate,
+    /// invalid UTF-8) makes <see cref="Utf8JsonReader.GetString"/> throw <see cref="InvalidOperationException"/>; it is
+    /// malformed input like any other, so it surfaces as a <see cref="JsonException"/> (a parse error, never a 500).
+    /// </summary>
+    private string? ReadString()
+    {
+        try
+        {
+            return _reader.GetString();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new JsonException("A string in the body is not valid text.", ex);
+        }
+    }
+
     /// <summary>Positioned on params' StartObject; returns positioned on its EndObject.</summary>
     private string? ReadToolName()
     {
@@ -121,7 +138,7 @@ public ref struct JsonRpcMessageReader
             _reader.Read();
             if (isName)
             {
-                name = _reader.TokenType == JsonTokenType.String ? _reader.GetString() : null;
+                name = _reader.TokenType == JsonTokenType.String ? ReadString() : null;
             }
             _reader.Skip();
         }

@@ -44,7 +44,7 @@ public sealed class TokenRejectionTests : IAsyncLifetime
     [
         "malformed", "alg_none", "hs256_with_public_key", "expired", "not_yet_valid", "wrong_issuer",
         "wrong_audience", "tampered_payload", "unknown_kid", "wrong_type", "no_subject",
-        "jku_header", "x5u_header", "jwk_header",
+        "jku_header", "x5u_header", "jwk_header", "kid_not_valid_text",
     ];
 
     [Theory]
@@ -142,6 +142,9 @@ public sealed class TokenRejectionTests : IAsyncLifetime
         return kind switch
         {
             "malformed" => "this-is.not-a.jwt",
+            // A header that is valid JSON but whose kid is an escaped lone surrogate: not text, so no kid (never a 500).
+            "kid_not_valid_text" => Base64UrlEncoder.Encode("""{"alg":"RS256","typ":"at+jwt","kid":"\ud800"}""") + "." +
+                Base64UrlEncoder.Encode("""{"sub":"victim"}""") + ".c2ln",
             "alg_none" => Tokens.AlgNone(_key),
             "hs256_with_public_key" => Tokens.HmacWithPublicKey(_key),
             "expired" => Tokens.Create(_key.SecurityKey, victim with

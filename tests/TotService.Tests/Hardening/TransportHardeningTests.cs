@@ -136,6 +136,7 @@ public sealed class TransportHardeningTests : IAsyncLifetime
     [Theory]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":")]
     [InlineData("not json at all")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"\\ud800\"}")]
     [InlineData("")]
     public async Task Malformed_json_gets_a_json_rpc_parse_error_without_internals(string body)
     {

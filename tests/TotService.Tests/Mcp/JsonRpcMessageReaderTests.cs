@@ -72,6 +72,8 @@ public sealed class JsonRpcMessageReaderTests
     [InlineData("")]
     [InlineData("   ")]
     [InlineData("not json")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"\ud800"}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"\udfff"}}""")]
     [InlineData("""{"method":""")]
     [InlineData("""{"method":"ping"} {"method":"ping"}""")]
     [InlineData("""{"method":"ping"}x""")]
