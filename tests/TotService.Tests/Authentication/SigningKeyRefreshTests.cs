@@ -71,6 +71,20 @@ public sealed class SigningKeyRefreshTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_new_key_is_accepted_even_when_the_first_answer_comes_from_a_replica_without_keys_yet()
+    {
+        Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(Tokens.Valid(_key)));
+        using var newKey = new TestSigningKey();
+        _authorizationServer.Publish(newKey);
+        await Task.Delay(RefreshInterval + TimeSpan.FromMilliseconds(200), TestContext.Current.CancellationToken);
+
+        // A just-restarted KeyService replica answers with an empty set; the refresh asks again and gets the key.
+        _authorizationServer.AnswerEmptyJwksOnce();
+        Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(Tokens.Valid(newKey)));
+        Assert.Equal(3, _authorizationServer.JwksRequests);
+    }
+
+    [Fact]
     public async Task Cached_keys_keep_working_while_keyservice_is_down_and_new_keys_are_picked_up_after_restart()
     {
         var cancel = TestContext.Current.CancellationToken;
