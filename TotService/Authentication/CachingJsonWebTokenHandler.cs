@@ -36,29 +36,15 @@ public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider) : Json
     /// </summary>
     public bool TryGetValidated(string token, IReadOnlySet<string> publishedKeyIds, [NotNullWhen(true)] out CallerIdentity? identity)
     {
-        identity = null;
-        if (token.Length > MaximumTokenSizeInBytes || !_validated.TryGetValue(token, out var known))
-        {
-            return false;
-        }
-        if (timeProvider.GetUtcNow() < known.Expires && publishedKeyIds.Contains(known.KeyId))
-        {
-            identity = known.Identity;
-            return true;
-        }
-        _validated.TryRemove(token, out _);
-        return false;
+        identity = Recall(token, publishedKeyIds, static (keyIds, keyId) => keyIds.Contains(keyId))?.Identity;
+        return identity is not null;
     }
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
-        if (token is not null && token.Length <= MaximumTokenSizeInBytes && _validated.TryGetValue(token, out var known))
+        if (token is not null && Recall(token, validationParameters, HasSigningKey) is { } known)
         {
-            if (timeProvider.GetUtcNow() < known.Expires && HasSigningKey(validationParameters, known.KeyId))
-            {
-                return known.ToResult();
-            }
-            _validated.TryRemove(token, out _);
+            return known.ToResult();
         }
 
         var result = await base.ValidateTokenAsync(token!, validationParameters);
@@ -69,6 +55,24 @@ public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider) : Json
             return validated.ToResult();
         }
         return result;
+    }
+
+    /// <summary>
+    /// The one rule for answering from memory: the same token string, before its <c>exp</c> (no skew), signed by a key
+    /// that is still published. A remembered token that fails it is forgotten, so full validation judges it next.
+    /// </summary>
+    private Validated? Recall<TKeys>(string token, TKeys keys, Func<TKeys, string, bool> isPublished)
+    {
+        if (token.Length > MaximumTokenSizeInBytes || !_validated.TryGetValue(token, out var known))
+        {
+            return null;
+        }
+        if (timeProvider.GetUtcNow() < known.Expires && isPublished(keys, known.KeyId))
+        {
+            return known;
+        }
+        _validated.TryRemove(token, out _);
+        return null;
     }
 
     private void Remember(string token, Validated validated)

@@ -25,7 +25,7 @@ namespace TotService.Hardening;
 /// </list>
 /// and records the MCP request metrics. Each check is a type of its own; this class only orders them. They are one
 /// middleware rather than five because every async layer in front of the SDK cost an allocation and a continuation on
-/// each call, and ASP.NET Core's authentication plumbing about 1.5 KB per request (docs/BENCHMARKS.md). <c>/mcp</c>
+/// each call, and ASP.NET Core's authentication plumbing about 1.5 KB per request (bench/README.md). <c>/mcp</c>
 /// is TotService's only protected surface; health, liveness and metrics stay outside (Kubernetes calls them by pod IP).
 /// </summary>
 public sealed class McpGateMiddleware(
