@@ -27,6 +27,16 @@ public sealed class JwksResponder(KeyRingCache cache, IOptions<KeyServiceOptions
         var snapshot = cache.Current;
         var response = context.Response;
         var headers = response.Headers;
+        if (!cache.Loaded)
+        {
+            // A replica that has just started and not read the ring yet must not publish "no keys": a validator would
+            // take it as the key set (measured: a valid token of a freshly activated key refused during a KeyService
+            // restart). 503 is retried by clients' resilience handlers, which reach another replica.
+            headers.CacheControl = NoStore;
+            headers.RetryAfter = "1";
+            response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return Task.CompletedTask;
+        }
         headers.AccessControlAllowOrigin = "*";
         headers.AccessControlExposeHeaders = HeaderNames.ETag;
         headers.ETag = snapshot.ETag;

@@ -11,6 +11,12 @@ public sealed class KeyRingCache
 
     public KeyRingSnapshot Current => _current;
 
+    /// <summary>
+    /// Whether the ring has been read from the store at least once. Until then this replica does not know which keys
+    /// exist, which is not the same as knowing that none do (an empty ring, before the first key is created).
+    /// </summary>
+    public bool Loaded => !ReferenceEquals(_current, KeyRingSnapshot.Empty);
+
     public bool StoreReachable => _storeReachable;
 
     public void Update(KeyRing ring, byte[] documentHash) => _current = new KeyRingSnapshot(ring, documentHash);

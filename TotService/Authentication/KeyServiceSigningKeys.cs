@@ -31,9 +31,6 @@ public sealed partial class KeyServiceSigningKeys(
     /// <summary>How long a request waits for a forced fetch before it is judged with the keys it has.</summary>
     private static readonly TimeSpan ForcedRefreshWait = TimeSpan.FromSeconds(5);
 
-    /// <summary>Pause before asking again after a JWKS with no usable key.</summary>
-    private static readonly TimeSpan EmptySetRetryDelay = TimeSpan.FromMilliseconds(100);
-
     private readonly Lock _gate = new();
     private OpenIdConnectConfiguration? _current;
     /// <summary>UTC ticks; read on every request without the lock, so kept as a long read and written atomically.</summary>
@@ -131,14 +128,12 @@ public sealed partial class KeyServiceSigningKeys(
         try
         {
             using var client = httpClientFactory.CreateClient(HttpClientName);
-            var configuration = await FetchAsync(client, settings.Issuer);
-            if (configuration.SigningKeys.Count == 0)
+            var json = await client.GetStringAsync(JwksUri);
+            var keySet = new JsonWebKeySet(json);
+            var configuration = new OpenIdConnectConfiguration { Issuer = settings.Issuer, JwksUri = JwksUri.ToString() };
+            foreach (var key in keySet.GetSigningKeys())
             {
-                // A KeyService replica that has just started answers with an empty set until it has loaded the key
-                // ring (measured in the resilience suite: a token of a freshly activated key refused during a
-                // KeyService restart). Ask once more: service discovery sends the next request to the next replica.
-                await Task.Delay(EmptySetRetryDelay, timeProvider);
-                configuration = await FetchAsync(client, settings.Issuer);
+                configuration.SigningKeys.Add(key);
             }
             if (configuration.SigningKeys.Count == 0)
             {
@@ -166,17 +161,6 @@ public sealed partial class KeyServiceSigningKeys(
                 _inFlight = null;
             }
         }
-    }
-
-    private async Task<OpenIdConnectConfiguration> FetchAsync(HttpClient client, string? issuer)
-    {
-        var keySet = new JsonWebKeySet(await client.GetStringAsync(JwksUri));
-        var configuration = new OpenIdConnectConfiguration { Issuer = issuer, JwksUri = JwksUri.ToString() };
-        foreach (var key in keySet.GetSigningKeys())
-        {
-            configuration.SigningKeys.Add(key);
-        }
-        return configuration;
     }
 
     private static async Task WaitBoundedAsync(Task refresh, CancellationToken cancel)

@@ -71,15 +71,15 @@ public sealed class SigningKeyRefreshTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_new_key_is_accepted_even_when_the_first_answer_comes_from_a_replica_without_keys_yet()
+    public async Task A_new_key_is_accepted_even_when_the_first_answer_comes_from_a_replica_that_is_not_ready()
     {
         Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(Tokens.Valid(_key)));
         using var newKey = new TestSigningKey();
         _authorizationServer.Publish(newKey);
         await Task.Delay(RefreshInterval + TimeSpan.FromMilliseconds(200), TestContext.Current.CancellationToken);
 
-        // A just-restarted KeyService replica answers with an empty set; the refresh asks again and gets the key.
-        _authorizationServer.AnswerEmptyJwksOnce();
+        // A just-restarted KeyService replica answers 503; the JWKS client's retry gets the key.
+        _authorizationServer.AnswerNotReadyOnce();
         Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(Tokens.Valid(newKey)));
         Assert.Equal(3, _authorizationServer.JwksRequests);
     }

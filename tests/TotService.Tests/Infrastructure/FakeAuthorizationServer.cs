@@ -18,7 +18,7 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, int> _requests = new(StringComparer.Ordinal);
     private ImmutableList<TestSigningKey> _published;
-    private int _emptyAnswers;
+    private int _notReadyAnswers;
     private WebApplication? _app;
     private int _port;
 
@@ -48,8 +48,8 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
 
     public void Unpublish(TestSigningKey key) => ImmutableInterlocked.Update(ref _published, list => list.Remove(key));
 
-    /// <summary>The next JWKS answer is an empty set, as from a KeyService replica that has not loaded its key ring yet.</summary>
-    public void AnswerEmptyJwksOnce() => Interlocked.Exchange(ref _emptyAnswers, 1);
+    /// <summary>The next JWKS answer is 503, as from a KeyService replica that has not read its key ring yet.</summary>
+    public void AnswerNotReadyOnce() => Interlocked.Exchange(ref _notReadyAnswers, 1);
 
     public async Task StopAsync()
     {
@@ -81,8 +81,8 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
             ["jwks_uri"] = Issuer.TrimEnd('/') + JwksPath,
             ["token_endpoint"] = Issuer.TrimEnd('/') + "/connect/token",
         }));
-        app.MapGet(JwksPath, () => Interlocked.Exchange(ref _emptyAnswers, 0) == 1
-            ? Results.Json(new { keys = Array.Empty<object>() })
+        app.MapGet(JwksPath, () => Interlocked.Exchange(ref _notReadyAnswers, 0) == 1
+            ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable)
             : Results.Json(new { keys = _published.Select(key => key.PublicJwk()).ToArray() }));
         await app.StartAsync();
         _port = new Uri(app.Urls.First()).Port;
