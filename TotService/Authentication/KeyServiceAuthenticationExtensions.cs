@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
 
 namespace TotService.Authentication;
 
@@ -13,24 +14,28 @@ public static class KeyServiceAuthenticationExtensions
     {
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
-        // The JWKS client gets service discovery from ServiceDefaults' HttpClient defaults. Their standard
-        // resilience handler would retry for up to 30 s; the key cache already retries on its own cadence, and a
-        // stuck fetch would hold back the next one after an outage, so this client gets a short-retry variant.
+        // ServiceDefaults gives every client the standard resilience handler and service discovery, in that order: each
+        // retry attempt is resolved again and so goes to the next KeyService replica (round robin). This client swaps
+        // the handler for one with short retries (the defaults' 30 s would hold back the key cache, which retries on
+        // its own cadence), and a handler added per client lands inside service discovery, where every attempt would
+        // go to the replica picked first. Measured in the resilience suite: a valid token of a freshly activated key
+        // was refused while that replica was restarting. So the new handler is moved back to the outside.
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental, and the documented way to replace the defaults' handler.
-        services.AddHttpClient(KeyServiceSigningKeys.HttpClientName, client =>
-            {
-                client.MaxResponseContentBufferSize = 1024 * 1024;
-                client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
-            })
-            .RemoveAllResilienceHandlers()
+        var jwksClient = services.AddHttpClient(KeyServiceSigningKeys.HttpClientName, client =>
+        {
+            client.MaxResponseContentBufferSize = 1024 * 1024;
+            client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
+        });
+        jwksClient.RemoveAllResilienceHandlers()
             .AddStandardResilienceHandler(resilience =>
             {
-                resilience.Retry.MaxRetryAttempts = 1;
-                resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                resilience.Retry.MaxRetryAttempts = 2;
+                resilience.Retry.Delay = TimeSpan.FromMilliseconds(100);
                 resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(4);
                 resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(9);
             });
 #pragma warning restore EXTEXP0001
+        jwksClient.ConfigureAdditionalHttpMessageHandlers(static (handlers, _) => MoveResilienceOutermost(handlers));
         services.AddSingleton<KeyServiceSigningKeys>();
         services.AddSingleton<SigningKeysWarmUp>();
         services.AddHostedService(provider => provider.GetRequiredService<SigningKeysWarmUp>());
@@ -40,5 +45,12 @@ public static class KeyServiceAuthenticationExtensions
         services.AddSingleton<BearerTokenReader>();
         services.AddSingleton<KeyServiceTokenValidator>();
         return builder;
+    }
+
+    private static void MoveResilienceOutermost(IList<DelegatingHandler> handlers)
+    {
+        var resilience = handlers.OfType<ResilienceHandler>().Single();
+        handlers.Remove(resilience);
+        handlers.Insert(0, resilience);
     }
 }

@@ -37,6 +37,7 @@ public sealed class FaultTests(ResilienceAppModel model, ITestOutputHelper outpu
         var recovered = load.Now;
         await Task.Delay(Steady, Ct);
         await load.StopAsync();
+        model.WriteServiceLogs(output, load.StartedAt);
 
         output.WriteLine($"{load.Outcomes.Count} requests; ready again {recovery.TotalSeconds:0.0} s after the fault ended");
         LoadVerdict.AssertClean(load.Outcomes, new FaultWindow("redis", 0, killed, recovered, Unavailable503: true));
@@ -64,6 +65,7 @@ public sealed class FaultTests(ResilienceAppModel model, ITestOutputHelper outpu
         var recovered = load.Now;
         await Task.Delay(Steady, Ct);
         await load.StopAsync();
+        model.WriteServiceLogs(output, load.StartedAt);
 
         output.WriteLine($"{load.Outcomes.Count} requests; ready again {recovery.TotalSeconds:0.0} s after the fault ended");
         LoadVerdict.AssertClean(load.Outcomes, new FaultWindow("keyservice", 1, killed, recovered));
@@ -98,6 +100,7 @@ public sealed class FaultTests(ResilienceAppModel model, ITestOutputHelper outpu
         var recovered = load.Now;
         await Task.Delay(Steady, Ct);
         await load.StopAsync();
+        model.WriteServiceLogs(output, load.StartedAt);
 
         output.WriteLine($"{load.Outcomes.Count} requests; ready again {recovery.TotalSeconds:0.0} s after the fault ended");
         LoadVerdict.AssertClean(load.Outcomes, new FaultWindow("totservice", 1, killed, recovered));
@@ -135,6 +138,7 @@ public sealed class FaultTests(ResilienceAppModel model, ITestOutputHelper outpu
         }
         await Task.Delay(Steady, Ct);
         await load.StopAsync();
+        model.WriteServiceLogs(output, load.StartedAt);
 
         output.WriteLine($"{load.Outcomes.Count} requests; ready again {recovery.TotalSeconds:0.0} s after the fault ended");
         LoadVerdict.AssertClean(load.Outcomes, new FaultWindow("keyservice", 0, killed, recovered));

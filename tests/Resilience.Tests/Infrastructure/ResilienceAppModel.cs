@@ -130,6 +130,25 @@ public class ResilienceAppModel : IAsyncLifetime
         return [.. JsonDocument.Parse(json).RootElement.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()!)];
     }
 
+    /// <summary>
+    /// Writes what the services logged since <paramref name="since"/>, timed like the load's outcomes, to the test's
+    /// output: the first thing to read when a verdict fails (which replica was asked, what it answered).
+    /// </summary>
+    public void WriteServiceLogs(ITestOutputHelper output, DateTimeOffset since)
+    {
+        const int MaxLines = 400;
+        var lines = new[] { "keyservice", "totservice" }
+            .SelectMany(App.ResourceLogs.GetLinesOfResource)
+            .Where(line => line.Timestamp >= since)
+            .OrderBy(line => line.Timestamp)
+            .ToList();
+        output.WriteLine($"Service logs since the load started ({Math.Min(lines.Count, MaxLines)} of {lines.Count} lines):");
+        foreach (var line in lines.TakeLast(MaxLines))
+        {
+            output.WriteLine($"{(line.Timestamp - since).TotalSeconds:0.000}s {line.Instance} {line.Text}");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_app is not null)

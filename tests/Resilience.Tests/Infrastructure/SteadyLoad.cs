@@ -40,6 +40,9 @@ public sealed class SteadyLoad : IAsyncDisposable
 
     public TimeSpan Now => _clock.Elapsed;
 
+    /// <summary>When the load began; outcome times are relative to it.</summary>
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
     public IReadOnlyList<Outcome> Outcomes => [.. _outcomes];
 
     /// <summary><paramref name="workers"/> loops, each pausing <paramref name="pause"/> between rounds.</summary>

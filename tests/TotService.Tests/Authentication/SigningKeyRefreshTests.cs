@@ -79,7 +79,7 @@ public sealed class SigningKeyRefreshTests : IAsyncLifetime
         await Task.Delay(RefreshInterval + TimeSpan.FromMilliseconds(200), TestContext.Current.CancellationToken);
 
         // A just-restarted KeyService replica answers 503; the JWKS client's retry gets the key.
-        _authorizationServer.AnswerNotReadyOnce();
+        _authorizationServer.AnswerNotReady();
         Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(Tokens.Valid(newKey)));
         Assert.Equal(3, _authorizationServer.JwksRequests);
     }

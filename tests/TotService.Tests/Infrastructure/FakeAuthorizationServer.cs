@@ -48,8 +48,8 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
 
     public void Unpublish(TestSigningKey key) => ImmutableInterlocked.Update(ref _published, list => list.Remove(key));
 
-    /// <summary>The next JWKS answer is 503, as from a KeyService replica that has not read its key ring yet.</summary>
-    public void AnswerNotReadyOnce() => Interlocked.Exchange(ref _notReadyAnswers, 1);
+    /// <summary>The next <paramref name="answers"/> JWKS answers are 503, as from a KeyService replica that has not read its key ring yet.</summary>
+    public void AnswerNotReady(int answers = 1) => Interlocked.Exchange(ref _notReadyAnswers, answers);
 
     public async Task StopAsync()
     {
@@ -81,12 +81,27 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
             ["jwks_uri"] = Issuer.TrimEnd('/') + JwksPath,
             ["token_endpoint"] = Issuer.TrimEnd('/') + "/connect/token",
         }));
-        app.MapGet(JwksPath, () => Interlocked.Exchange(ref _notReadyAnswers, 0) == 1
+        app.MapGet(JwksPath, () => TakeNotReadyAnswer()
             ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable)
             : Results.Json(new { keys = _published.Select(key => key.PublicJwk()).ToArray() }));
         await app.StartAsync();
         _port = new Uri(app.Urls.First()).Port;
         _app = app;
+    }
+
+    private bool TakeNotReadyAnswer()
+    {
+        var left = Volatile.Read(ref _notReadyAnswers);
+        while (left > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref _notReadyAnswers, left - 1, left);
+            if (seen == left)
+            {
+                return true;
+            }
+            left = seen;
+        }
+        return false;
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
