@@ -30,8 +30,8 @@ public sealed class JwksResponder(KeyRingCache cache, IOptions<KeyServiceOptions
         if (!cache.Loaded)
         {
             // A replica that has just started and not read the ring yet must not publish "no keys": a validator would
-            // take it as the key set (measured: a valid token of a freshly activated key refused during a KeyService
-            // restart). 503 is retried by clients' resilience handlers, which reach another replica.
+            // take it as the key set (measured in the resilience suite: a restarted replica listened about 100 ms
+            // before its ring was read). 503 is retried by clients' resilience handlers, which reach another replica.
             headers.CacheControl = NoStore;
             headers.RetryAfter = "1";
             response.StatusCode = StatusCodes.Status503ServiceUnavailable;
