@@ -107,11 +107,5 @@ public sealed class KeyServiceReplicaFailoverTests : IAsyncLifetime
         return new Uri($"http://127.0.0.1:{port}");
     }
 
-    private async Task<HttpStatusCode> InitializeStatusAsync(string token)
-    {
-        using var response = await RawMcpSession.SendAsync(_host!.Http, sessionId: null, token, """
-            {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"tests","version":"1.0"}}}
-            """);
-        return response.StatusCode;
-    }
+    private Task<HttpStatusCode> InitializeStatusAsync(string token) => RawMcpSession.InitializeStatusAsync(_host!.Http, token);
 }

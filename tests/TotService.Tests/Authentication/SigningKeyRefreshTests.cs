@@ -116,12 +116,5 @@ public sealed class SigningKeyRefreshTests : IAsyncLifetime
         TestContext.Current.SendDiagnosticMessage($"New key accepted {deadline.Elapsed.TotalMilliseconds:F0} ms after KeyService restarted.");
     }
 
-    /// <summary>An initialize request: the cheapest authenticated MCP call that needs no session.</summary>
-    private async Task<HttpStatusCode> InitializeStatusAsync(string token)
-    {
-        using var response = await RawMcpSession.SendAsync(_host.Http, sessionId: null, token, """
-            {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"tests","version":"1.0"}}}
-            """);
-        return response.StatusCode;
-    }
+    private Task<HttpStatusCode> InitializeStatusAsync(string token) => RawMcpSession.InitializeStatusAsync(_host.Http, token);
 }

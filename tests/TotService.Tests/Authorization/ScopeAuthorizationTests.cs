@@ -86,9 +86,7 @@ public sealed class ScopeAuthorizationTests : SecuredHostTest
     {
         var token = Tokens.Valid(Key, scope: "keys:admin");
 
-        using var response = await RawMcpSession.SendAsync(Host.Http, null, token, """
-            {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}
-            """);
+        using var response = await RawMcpSession.InitializeAsync(Host.Http, token);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal(

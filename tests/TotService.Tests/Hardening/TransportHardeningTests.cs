@@ -108,7 +108,7 @@ public sealed class TransportHardeningTests : IAsyncLifetime
         HttpResponseMessage? limited = null;
         for (var i = 0; i < RateLimitBurst + 3 && limited is null; i++)
         {
-            var response = await RawMcpSession.SendAsync(_host.Http, null, greedy, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+            var response = await RawMcpSession.InitializeAsync(_host.Http, greedy);
             statuses.Add(response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
@@ -129,7 +129,7 @@ public sealed class TransportHardeningTests : IAsyncLifetime
             Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
         }
 
-        using var other = await RawMcpSession.SendAsync(_host.Http, null, Tokens.Valid(_key, subject: "patient"), """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+        using var other = await RawMcpSession.InitializeAsync(_host.Http, Tokens.Valid(_key, subject: "patient"));
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
     }
 

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -24,12 +25,24 @@ public sealed class RawMcpSession
 
     public string SessionId { get; }
 
+    /// <summary>An <c>initialize</c> request: the cheapest authenticated MCP call that needs no session.</summary>
+    public const string InitializeBody =
+        """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"tests","version":"1.0"}}}""";
+
+    /// <summary>Sends <see cref="InitializeBody"/> without a session.</summary>
+    public static Task<HttpResponseMessage> InitializeAsync(HttpClient http, string? token) => SendAsync(http, null, token, InitializeBody);
+
+    /// <summary>The status <see cref="InitializeAsync"/> gets: whether <paramref name="token"/> is accepted.</summary>
+    public static async Task<HttpStatusCode> InitializeStatusAsync(HttpClient http, string? token)
+    {
+        using var response = await InitializeAsync(http, token);
+        return response.StatusCode;
+    }
+
     /// <summary>Initializes a session with a valid token, so later refusals cannot be blamed on a missing session.</summary>
     public static async Task<RawMcpSession> OpenAsync(HttpClient http, string token)
     {
-        using var initialize = await SendAsync(http, null, token, """
-            {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"tests","version":"1.0"}}}
-            """);
+        using var initialize = await InitializeAsync(http, token);
         initialize.EnsureSuccessStatusCode();
         var sessionId = initialize.Headers.GetValues("Mcp-Session-Id").Single();
         using var initialized = await SendAsync(http, sessionId, token, """{"jsonrpc":"2.0","method":"notifications/initialized"}""");
