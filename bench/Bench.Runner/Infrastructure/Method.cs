@@ -55,7 +55,7 @@ public static class Method
               Baseline: the minimal Kestrel host started the same way (`dotnet <dll>`), until its `/health` answers.
             - **Memory**: VmRSS of replica 0 after all load rows, vs each baseline host after its own load.
             - **Game of 24**: the Tree-of-Thoughts engine with the deterministic Game of 24 providers (beam 5, depth 3),
-              every puzzle of `shared/data/game24.csv`, one thread, vs a textbook brute-force solver on the same puzzles.
+              every puzzle of `data/game24.csv`, one thread, vs a textbook brute-force solver on the same puzzles.
 
             What was changed to meet the targets, and what is left with whom: `bench/README.md`.
 

@@ -2,10 +2,10 @@ using System.Globalization;
 
 namespace TotService.Tests.Engine.Support;
 
-/// <summary>The shared benchmark file: rank and puzzle numbers of each row.</summary>
+/// <summary>The repository's benchmark file (<c>data/game24.csv</c>): rank and puzzle numbers of each row.</summary>
 internal static class Game24Data
 {
-    private const string RelativePath = "shared/data/game24.csv";
+    private const string RelativePath = "data/game24.csv";
 
     public static IReadOnlyList<(int Rank, int[] Numbers)> Load()
     {
@@ -19,20 +19,18 @@ internal static class Game24Data
             .ToList();
     }
 
-    /// <summary>Walks up from the test binaries: the repository may hold shared/ or sit next to it.</summary>
+    /// <summary>Walks up from the test binaries to the repository root, which holds <c>data/</c>.</summary>
     private static string Locate()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            foreach (var candidate in new[] { Path.Combine(dir.FullName, RelativePath), Path.Combine(dir.FullName, "..", RelativePath) })
+            var candidate = Path.Combine(dir.FullName, RelativePath);
+            if (File.Exists(candidate))
             {
-                if (File.Exists(candidate))
-                {
-                    return Path.GetFullPath(candidate);
-                }
+                return candidate;
             }
         }
 
-        throw new FileNotFoundException($"No {RelativePath} above {AppContext.BaseDirectory} (nor beside any parent folder).");
+        throw new FileNotFoundException($"No {RelativePath} above {AppContext.BaseDirectory}.");
     }
 }
