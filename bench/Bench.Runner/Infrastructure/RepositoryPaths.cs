@@ -9,7 +9,7 @@ public static class RepositoryPaths
     public static string Configuration { get; } = Metadata("BuildConfiguration");
 
     /// <summary>The shared folder beside the repository (data sets).</summary>
-    public static string SharedData => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data"));
+    public static string Data => Path.Combine(Root, "data");
 
     private static string Metadata(string key) =>
         typeof(RepositoryPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == key).Value!;

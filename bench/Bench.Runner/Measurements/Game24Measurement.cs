@@ -57,7 +57,7 @@ public static class Game24Measurement
 
     private static List<int[]> Load()
     {
-        var file = Path.Combine(RepositoryPaths.SharedData, "game24.csv");
+        var file = Path.Combine(RepositoryPaths.Data, "game24.csv");
         return [.. File.ReadLines(file).Skip(1)
             .Select(line => line.Split(',')[1])
             .Select(cell => cell.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray())];
