@@ -29,6 +29,7 @@ keyservice.WithTokenIssuerSettings(keyEncryptionKey, devClientSecret, audience: 
 totservice.WithTokenValidationSettings(issuer: keyservice);
 builder.AddPrometheus(settings, runFolder, keyservice, totservice);
 builder.AnnounceMcpEndpoint(keyservice, totservice, devClientSecret, runFolder);
+builder.WaitForProcessesOnExit();
 
 await builder.Build().RunAsync();
 return 0;

@@ -28,6 +28,9 @@ public sealed class AppHostSettings
     [Range(1, 65535)]
     public int TotServicePort { get; set; } = 5102;
 
+    /// <summary>How long a busy fixed port is given to become free before the AppHost refuses to start.</summary>
+    public TimeSpan BusyPortWait { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary><c>auto</c> (redis-server when on PATH, else Garnet), <c>redis-server</c>, <c>garnet</c> or <c>container</c>.</summary>
     [AllowedValues("auto", "redis-server", "garnet", "container")]
     public string RedisServer { get; set; } = "auto";

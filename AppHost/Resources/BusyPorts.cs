@@ -5,8 +5,9 @@ namespace AppHost.Resources;
 public static class BusyPorts
 {
     /// <summary>
-    /// The one-line reason not to start, when a fixed port is already taken: the orchestrator would start the service
-    /// anyway and its health check would answer from whatever holds the port.
+    /// The one-line reason not to start, when a fixed port is still taken after <see cref="AppHostSettings.BusyPortWait"/>
+    /// (a previous run killed with SIGKILL frees its ports when the orchestrator notices, seconds later): the
+    /// orchestrator would start the service anyway and its health check would answer from whatever holds the port.
     /// </summary>
     public static string? Check(IDistributedApplicationBuilder builder, AppHostSettings settings)
     {
@@ -25,6 +26,11 @@ public static class BusyPorts
         }
         foreach (var (resource, port, setting) in ports)
         {
+            var deadline = DateTime.UtcNow + settings.BusyPortWait;
+            while (FreePort.IsInUse(port) && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(250);
+            }
             if (FreePort.IsInUse(port))
             {
                 return string.Create(CultureInfo.InvariantCulture,
