@@ -1,10 +1,12 @@
+// Temporary: keeps the in-repo orchestrator's --publisher switches building until it is replaced by Aspire's own publisher.
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using AppHost.Hosting;
 using AppHost.Hosting.Model;
 
-namespace AppHost.Publishing.Manifest;
+namespace AppHost.Publishing.Manifest
+{
 
 /// <summary>
 /// <c>--publisher manifest</c>: Aspire 9.x's <c>aspire-manifest.json</c> (the input Aspirate reads), written from
@@ -165,5 +167,27 @@ internal static class ManifestPublisher
         }
         json.WriteEndObject();
         json.WriteEndObject();
+    }
+}
+}
+
+namespace AppHost.Publishing.Kubernetes
+{
+    /// <summary>Temporary: <c>--publisher kubernetes</c> of the in-repo orchestrator, through the manifest like the real AppHost.</summary>
+    internal static class KubernetesPublisher
+    {
+        public static async Task PublishAsync(DistributedApplication app, string outputPath, CancellationToken cancellationToken)
+        {
+            var manifest = Path.Combine(Path.GetTempPath(), $"aspire-manifest-{Guid.NewGuid():N}.json");
+            try
+            {
+                await File.WriteAllTextAsync(manifest, AppHost.Publishing.Manifest.ManifestPublisher.Generate(app.Model, Path.GetTempPath()), cancellationToken);
+                await KubernetesGenerator.WriteAsync(manifest, app.Model.Configuration, outputPath, cancellationToken);
+            }
+            finally
+            {
+                File.Delete(manifest);
+            }
+        }
     }
 }
