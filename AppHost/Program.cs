@@ -1,31 +1,34 @@
-using AppHost.Extensions;
-using AppHost.Hosting;
+using AppHost.Resources;
 
 var builder = DistributedApplication.CreateBuilder(args);
+var settings = AppHostSettings.Read(builder.Configuration);
+if (BusyPorts.Check(builder, settings) is { } busyPort)
+{
+    Console.Error.WriteLine(busyPort);
+    return 1;
+}
+using var runFolder = new PrivateRunFolder();
+int? Port(int fixedPort) => settings.RandomPorts ? null : fixedPort;
 
-var redis = builder.AddRedis("redis");
+var redis = builder.AddRedisServer("redis", settings, runFolder);
+var keyEncryptionKey = builder.AddRandomKeyParameter("keyservice-kek", bytes: 32);
+var devClientSecret = builder.AddGeneratedSecret("dev-client-secret");
 
-var keyservice = builder.AddProject<Projects.KeyService>("keyservice")
-    .WithHttpEndpoint(port: 5101)
+var keyservice = builder.AddProjectInstances<Projects.KeyService>("keyservice", settings.KeyServiceInstances, Port(settings.KeyServicePort), settings.ServiceEnvironment ?? builder.Environment.EnvironmentName)
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health")
     .WithReference(redis).WaitFor(redis);
 
-var totservice = builder.AddProject<Projects.TotService>("totservice")
-    .WithHttpEndpoint(port: 5102)
+var totservice = builder.AddProjectInstances<Projects.TotService>("totservice", settings.TotServiceInstances, Port(settings.TotServicePort), settings.ServiceEnvironment ?? builder.Environment.EnvironmentName)
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health")
     .WithReference(redis).WaitFor(redis)
     .WithReference(keyservice).WaitFor(keyservice);
 
-keyservice.WithTokenIssuerSettings(audience: totservice);
+keyservice.WithTokenIssuerSettings(keyEncryptionKey, devClientSecret, audience: totservice);
 totservice.WithTokenValidationSettings(issuer: keyservice);
-builder.AddPrometheus();
-builder.AddDashboard();
-builder.AddPublishers();
-builder.AnnounceMcpEndpoint(keyservice, totservice);
+builder.AddPrometheus(settings, runFolder, keyservice, totservice);
+builder.AnnounceMcpEndpoint(keyservice, totservice, devClientSecret, runFolder);
 
-builder.Build().Run();
-
-/// <summary>Visible to the testing API, which runs this entry point to capture the app model.</summary>
-public partial class Program;
+await builder.Build().RunAsync();
+return 0;

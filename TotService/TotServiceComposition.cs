@@ -19,7 +19,7 @@ public static class TotServiceComposition
         builder.AddServiceDefaults();
         if (builder.Configuration.GetConnectionString("redis") is not null)
         {
-            builder.AddRedisClient("redis");
+            builder.AddRedisClientDefaults("redis");
         }
         builder.AddTotServiceOptions();
         builder.Services.AddSingleton<TotServiceMetrics>();

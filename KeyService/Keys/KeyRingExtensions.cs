@@ -16,7 +16,7 @@ public static class KeyRingExtensions
         if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString("redis")))
         {
             // Our own readiness check decides: a replica holding keys keeps serving while Redis is away.
-            builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);
+            builder.AddRedisClientDefaults("redis", healthCheck: false);
             builder.Services.AddSingleton<IKeyRingStore>(sp => new RedisKeyRingStore(sp.GetRequiredService<IConnectionMultiplexer>()));
             builder.Services.AddSingleton<IKeyRingLock>(sp => new RedisKeyRingLock(
                 sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<TimeProvider>()));

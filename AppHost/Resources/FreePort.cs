@@ -1,12 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace AppHost.Hosting.Orchestration;
+namespace AppHost.Resources;
 
-/// <summary>Finds free loopback ports and tells whether a fixed one is taken.</summary>
-internal static class PortAllocator
+/// <summary>Ports for resources whose endpoint the orchestrator does not proxy, and the busy-port check at start.</summary>
+internal static class FreePort
 {
-    public static int FreePort()
+    /// <summary>A port free on loopback now (the kernel's pick), for a server that must be told its port.</summary>
+    public static int Next()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,0 +1,10 @@
+using System.Reflection;
+
+namespace AppHost.Resources;
+
+/// <summary>Where the repository is: the AppHost reads the tool manifest and the alert rules from it.</summary>
+internal static class RepositoryPaths
+{
+    public static string Root { get; } =
+        typeof(RepositoryPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "RepositoryRoot").Value!;
+}

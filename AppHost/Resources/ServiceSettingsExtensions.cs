@@ -1,0 +1,53 @@
+using KeyService.Tokens;
+
+namespace AppHost.Resources;
+
+/// <summary>The settings each service needs from the app model, kept out of Program.cs so it reads as a graph.</summary>
+public static class ServiceSettingsExtensions
+{
+    public const string McpPath = "/mcp";
+    public const string DevClientId = "dev";
+
+    /// <summary>
+    /// KeyService: the public issuer URL (instance 0's, shared by all instances), the key-encryption key, and the
+    /// development client. KeyService gets only a salted hash of the client's secret, computed here at each start;
+    /// published, the hash is a parameter of its own that the deployment supplies.
+    /// </summary>
+    public static ProjectInstances WithTokenIssuerSettings(
+        this ProjectInstances keyservice, IResourceBuilder<ParameterResource> keyEncryptionKey,
+        IResourceBuilder<ParameterResource> devClientSecret, ProjectInstances audience)
+    {
+        var builder = keyservice.First.ApplicationBuilder;
+        var secretHash = builder.ExecutionContext.IsPublishMode ? builder.AddParameter("dev-client-secret-hash", secret: true) : null;
+        return keyservice.Each(instance =>
+        {
+            instance
+                .WithEnvironment("KeyService__Issuer", keyservice.First.GetEndpoint("http"))
+                .WithEnvironment("KeyService__KeyEncryptionKey", keyEncryptionKey)
+                .WithEnvironment("KeyService__Clients__0__ClientId", DevClientId)
+                .WithEnvironment("KeyService__Clients__0__AllowedScopes__0", "tot:read")
+                .WithEnvironment("KeyService__Clients__0__AllowedScopes__1", "tot:write")
+                .WithEnvironment("KeyService__Clients__0__AllowedAudiences__0", ReferenceExpression.Create($"{audience.First.GetEndpoint("http")}{McpPath}"));
+            if (secretHash is not null)
+            {
+                instance.WithEnvironment("KeyService__Clients__0__SecretHash", secretHash);
+            }
+            else
+            {
+                instance.WithEnvironment(async context =>
+                {
+                    var secret = await devClientSecret.Resource.GetValueAsync(context.CancellationToken)
+                        ?? throw new InvalidOperationException($"Parameter '{devClientSecret.Resource.Name}' has no value.");
+                    context.EnvironmentVariables["KeyService__Clients__0__SecretHash"] = ClientSecretHasher.Hash(secret);
+                });
+            }
+        });
+    }
+
+    /// <summary>TotService: where to fetch keys (service discovery), which issuer to trust, and its own audience.</summary>
+    public static ProjectInstances WithTokenValidationSettings(this ProjectInstances totservice, ProjectInstances issuer) =>
+        totservice.Each(instance => instance
+            .WithEnvironment("TotService__Authority", $"http://{issuer.Name}")
+            .WithEnvironment("TotService__Issuer", issuer.First.GetEndpoint("http"))
+            .WithEnvironment("TotService__Audience", ReferenceExpression.Create($"{totservice.First.GetEndpoint("http")}{McpPath}")));
+}
