@@ -146,6 +146,12 @@ public sealed record ManifestResource(
     public const string ContainerType = "container.v0";
     public const string ParameterType = "parameter.v0";
 
+    /// <summary>A value computed at publish time (e.g. the TLS part of Redis's connection string): nothing runs it.</summary>
+    public const string ValueType = "value.v0";
+
+    /// <summary>Whether the resource is something that runs (a workload) rather than a value other resources read.</summary>
+    public bool IsWorkload => Type is not (ParameterType or ValueType);
+
     public ManifestBinding? Binding(string name) => Bindings.FirstOrDefault(b => b.Name == name);
 }
 

@@ -7,7 +7,7 @@ namespace AppHost.Publishing.Kubernetes;
 /// <summary>
 /// Translates manifest placeholders the way Aspirate does: <c>{x.bindings.b.url|host|port|targetPort|scheme}</c> become
 /// the Service's DNS name and port (or the public <c>https://host</c> of an external endpoint that has a Host),
-/// <c>{x.connectionString}</c> is rendered from that resource's own expression, a secret <c>{p.value}</c> becomes
+/// <c>{x.connectionString}</c> and a <c>value.v0</c>'s <c>{x.value}</c> are rendered from that resource's own expression, a secret <c>{p.value}</c> becomes
 /// <c>$(P)</c> (a container variable read from the Secret) and a plain one its configured value.
 /// </summary>
 internal sealed partial class PlaceholderRenderer(AspireManifest manifest, IReadOnlyDictionary<string, WorkloadPlan> plans, IConfiguration parameters)
@@ -50,6 +50,11 @@ internal sealed partial class PlaceholderRenderer(AspireManifest manifest, IRead
             if (ParameterPath(pathText) && resource.Type == ManifestResource.ParameterType)
             {
                 return ParameterValue(resource, context, secrets);
+            }
+            if (pathText == "value" && resource.Type == ManifestResource.ValueType)
+            {
+                var value = resource.Value ?? throw new InvalidOperationException($"{context}: '{match.Value}': value '{name}' has no 'value'.");
+                return Render(value, $"{context} -> {name}.value", preferPublicUrls, secrets, connections, depth + 1);
             }
             if (pathText == "connectionString")
             {

@@ -101,7 +101,7 @@ internal sealed class WorkloadPlan
     /// <summary>Plans every workload of the manifest, in manifest order; <paramref name="parameters"/> holds plain parameters' values.</summary>
     public static IReadOnlyList<WorkloadPlan> CreateAll(AspireManifest manifest, KubernetesPublishingOptions options, IConfiguration parameters)
     {
-        var plans = manifest.Resources.Where(r => r.Type != ManifestResource.ParameterType).Select(r => Create(r, options)).ToList();
+        var plans = manifest.Resources.Where(r => r.IsWorkload).Select(r => Create(r, options)).ToList();
         var byName = plans.ToDictionary(p => p.Name, StringComparer.Ordinal);
         var renderer = new PlaceholderRenderer(manifest, byName, parameters);
         var owners = SecretOwners(manifest, plans, renderer);
@@ -121,7 +121,7 @@ internal sealed class WorkloadPlan
             ManifestResource.ContainerType => throw new InvalidOperationException(
                 $"Container '{resource.Name}' (image '{resource.Image}') has no Kubernetes translation: the generator knows Redis containers only."),
             _ => throw new InvalidOperationException(
-                $"Resource '{resource.Name}' of type '{resource.Type}' has no Kubernetes translation (known: {ManifestResource.ProjectType}, {ManifestResource.ContainerType} redis, {ManifestResource.ParameterType})."),
+                $"Resource '{resource.Name}' of type '{resource.Type}' has no Kubernetes translation (known: {ManifestResource.ProjectType}, {ManifestResource.ContainerType} redis, {ManifestResource.ParameterType}, {ManifestResource.ValueType})."),
         };
         if (resource.Bindings.Count != 1)
         {

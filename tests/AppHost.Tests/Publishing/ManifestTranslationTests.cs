@@ -110,6 +110,24 @@ public sealed class ManifestTranslationTests
     }
 
     [Fact]
+    public void Value_resources_are_rendered_into_the_expressions_that_use_them_and_run_nothing()
+    {
+        var manifest = MinimalJson();
+        // Aspire writes the TLS part of Redis's connection string as a value.v0 resource.
+        manifest["resources"]!["cond-tls"] = JsonNode.Parse("""{ "type": "value.v0", "connectionString": ",ssl=false" }""");
+        manifest["resources"]!["greeting"] = JsonNode.Parse("""{ "type": "value.v0", "value": "hello from {cache.bindings.tcp.host}" }""");
+        manifest["resources"]!["cache"]!["connectionString"] = "{cache.bindings.tcp.host}:{cache.bindings.tcp.port},password={cache-password.value}{cond-tls.connectionString}";
+        ApiEnv(manifest)["Greeting"] = "{greeting.value}";
+
+        var files = Generate(manifest);
+
+        var container = Assert.Single(Load<V1Deployment>(files, "api/deployment.yaml").Spec.Template.Spec.Containers);
+        Assert.Equal("cache:6380,password=$(CACHE_PASSWORD),ssl=false", Assert.Single(container.Env, e => e.Name == "ConnectionStrings__cache").Value);
+        Assert.Equal("hello from cache", Load<V1ConfigMap>(files, "api/config-map.yaml").Data["Greeting"]);
+        Assert.DoesNotContain(files.Keys, f => f.StartsWith("cond-tls/", StringComparison.Ordinal) || f.StartsWith("greeting/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_plain_parameter_without_a_value_names_the_setting_to_give()
     {
         var manifest = MinimalJson();

@@ -16,6 +16,18 @@ internal static class PublishedOutput
 
     public static string Manifest => Path.Combine(RepositoryRoot, "AppHost", "aspire-manifest.json");
 
+    /// <summary>The AppHost as built with these tests (same configuration: <c>bin/{Configuration}/{framework}</c>).</summary>
+    public static string AppHostAssembly
+    {
+        get
+        {
+            var framework = new DirectoryInfo(AppContext.BaseDirectory);
+            var path = Path.Combine(RepositoryRoot, "AppHost", "bin", framework.Parent!.Name, framework.Name, "AppHost.dll");
+            Assert.True(File.Exists(path), $"{path} is not built: build tests/AppHost.Tests (it references the AppHost).");
+            return path;
+        }
+    }
+
     public static string PromtoolTests => Path.Combine(RepositoryRoot, "deploy", "prometheus", "alert-rules.test.yaml");
 
     /// <summary>The week-long cases, in their own file because they need an hourly evaluation interval.</summary>
