@@ -1,16 +1,17 @@
-using AppHost.Extensions;
-
 namespace AppHost.Publishing.Kubernetes;
 
 /// <summary>
-/// What the Kubernetes publisher needs beyond the app model (the <c>Publishing:Kubernetes</c> configuration
-/// section): public host names, image coordinates, sizing and the cluster's ingress and monitoring namespaces.
+/// What the Kubernetes generator needs beyond Aspire's manifest (the <c>Publishing:Kubernetes</c> configuration
+/// section): replica counts, public host names, image coordinates, sizing and the cluster's ingress and monitoring namespaces.
 /// Defaults are production-shaped; override any of them with configuration or command-line switches, e.g.
 /// <c>--Publishing:Kubernetes:Resources:totservice:Host=mcp.contoso.com</c>.
 /// </summary>
 public sealed class KubernetesPublishingOptions
 {
     public const string SectionName = "Publishing:Kubernetes";
+
+    /// <summary>TotService's MCP route; kept here because the generator reads only the manifest, never the AppHost's code.</summary>
+    public const string McpPath = "/mcp";
 
     public string Namespace { get; set; } = "tot-mcp";
 
@@ -40,7 +41,7 @@ public sealed class KubernetesPublishingOptions
     /// <summary>Added to the rotation interval and propagation time before a signing key counts as overdue.</summary>
     public TimeSpan SigningKeyAgeSlack { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Per-resource settings, keyed by app-model resource name.</summary>
+    /// <summary>Per-resource settings, keyed by manifest resource name.</summary>
     public Dictionary<string, KubernetesResourceOptions> Resources { get; set; } = new(StringComparer.Ordinal);
 
     public KubernetesResourceOptions For(string resource) =>
@@ -101,7 +102,7 @@ public sealed class KubernetesPublishingOptions
             Host = "mcp.example.com",
             Routes =
             [
-                new(ServiceSettingsExtensions.McpPath, "Prefix"),
+                new(McpPath, "Prefix"),
                 new("/.well-known/oauth-protected-resource", "Prefix"),
             ],
             // Stateful MCP sessions live in one replica's memory: hash on the session header.
@@ -120,7 +121,7 @@ public sealed class KubernetesPublishingOptions
 /// <summary>Sizing, exposure and environment of one resource in the cluster.</summary>
 public sealed class KubernetesResourceOptions
 {
-    /// <summary>Replicas (the HPA minimum when <see cref="MaxReplicas"/> is larger); at least the model's replica count.</summary>
+    /// <summary>Replicas (the HPA minimum when <see cref="MaxReplicas"/> is larger); the manifest carries none, so 1 when unset.</summary>
     public int? Replicas { get; set; }
 
     /// <summary>Adds a HorizontalPodAutoscaler from <see cref="Replicas"/> to this many replicas.</summary>
@@ -155,13 +156,16 @@ public sealed class KubernetesResourceOptions
 
     public Dictionary<string, string> IngressAnnotations { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Non-secret settings the cluster needs on top of the app model's (ConfigMap).</summary>
+    /// <summary>Readiness route of a project (ServiceDefaults maps it); the manifest does not carry health checks.</summary>
+    public string ReadinessPath { get; set; } = "/health";
+
+    /// <summary>Non-secret settings the cluster needs on top of the manifest's (ConfigMap).</summary>
     public Dictionary<string, string> Environment { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Secret settings the operator supplies: environment variable name to key in the resource's env file.</summary>
     public Dictionary<string, string> SecretEnvironment { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>App-model variables that are for local development only.</summary>
+    /// <summary>Manifest variables that are for local development only.</summary>
     public List<string> RemoveEnvironment { get; set; } = [];
 
     public int TerminationGracePeriodSeconds { get; set; } = 30;

@@ -36,8 +36,8 @@ internal static class NamespaceFactory
                 ["requests.memory"] = Total(o => o.MemoryRequest),
                 ["limits.cpu"] = Total(o => o.CpuLimit),
                 ["limits.memory"] = Total(o => o.MemoryLimit),
-                ["persistentvolumeclaims"] = new(plans.Count(p => p.Resource is Hosting.Model.RedisResource).ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                ["requests.storage"] = Quantities.Sum(plans.Where(p => p.Resource is Hosting.Model.RedisResource)
+                ["persistentvolumeclaims"] = new(plans.Count(p => p.Kind == WorkloadKind.Redis).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ["requests.storage"] = Quantities.Sum(plans.Where(p => p.Kind == WorkloadKind.Redis)
                     .Select(p => (Quantities.Parse(p.Options.StorageSize), 1))),
             },
         };

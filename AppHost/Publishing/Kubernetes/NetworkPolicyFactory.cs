@@ -1,11 +1,10 @@
-using AppHost.Hosting.Model;
 using k8s.Models;
 
 namespace AppHost.Publishing.Kubernetes;
 
 /// <summary>
-/// Default deny for the namespace, then one policy per workload that opens exactly the edges of the app model:
-/// references (client to server port), the ingress controller to external endpoints, Prometheus to HTTP ports,
+/// Default deny for the namespace, then one policy per workload that opens exactly the app's edges:
+/// in-cluster addresses in a workload's settings (client to server port), the ingress controller to external endpoints, Prometheus to HTTP ports,
 /// and DNS for everyone.
 /// </summary>
 internal static class NetworkPolicyFactory
@@ -51,7 +50,7 @@ internal static class NetworkPolicyFactory
     {
         var ingress = new List<V1NetworkPolicyIngressRule>();
         var port = new V1NetworkPolicyPort { Port = plan.Port, Protocol = "TCP" };
-        var clients = plans.Where(p => p.Resource.References.Contains(plan.Resource)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        var clients = plans.Where(p => p.Connections.Contains(plan.Name)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
         if (clients.Count > 0)
         {
             ingress.Add(new V1NetworkPolicyIngressRule
@@ -60,7 +59,7 @@ internal static class NetworkPolicyFactory
                 Ports = [port],
             });
         }
-        if (plan.Resource.IsExternal)
+        if (plan.IsExternal)
         {
             ingress.Add(new V1NetworkPolicyIngressRule
             {
@@ -68,7 +67,7 @@ internal static class NetworkPolicyFactory
                 Ports = [port],
             });
         }
-        if (plan.Resource is ProjectResource)
+        if (plan.Kind == WorkloadKind.Project)
         {
             // /metrics is served on the application port (NetworkPolicy is L4: Prometheus may reach that port).
             ingress.Add(new V1NetworkPolicyIngressRule
@@ -78,9 +77,8 @@ internal static class NetworkPolicyFactory
             });
         }
 
-        var egress = plan.Resource.References.OfType<ProcessResource>()
-            .OrderBy(r => r.Name, StringComparer.Ordinal)
-            .Select(r => plans.Single(p => p.Resource == r))
+        var egress = plan.Connections
+            .Select(name => plans.Single(p => p.Name == name))
             .Select(server => new V1NetworkPolicyEgressRule
             {
                 To = [new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector { MatchLabels = server.Selector } }],

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using AppHost.Hosting.Model;
 using k8s.Models;
 
 namespace AppHost.Publishing.Kubernetes;
@@ -39,8 +38,8 @@ internal static class WorkloadFactory
             Selector = plan.Selector,
             Ports = [new V1ServicePort { Name = plan.PortName, Port = plan.Port, Protocol = "TCP", TargetPort = plan.PortName }],
             // Redis is addressed by the StatefulSet's stable pod identity: a headless Service.
-            ClusterIP = plan.Resource is RedisResource ? "None" : null,
-            Type = plan.Resource is RedisResource ? null : "ClusterIP",
+            ClusterIP = plan.Kind == WorkloadKind.Redis ? "None" : null,
+            Type = plan.Kind == WorkloadKind.Redis ? null : "ClusterIP",
         };
         return service;
     }
@@ -66,23 +65,24 @@ internal static class WorkloadFactory
 
     public static V1StatefulSet RedisStatefulSet(WorkloadPlan plan)
     {
-        var redis = (RedisResource)plan.Resource;
         var set = KubernetesObjects.Create<V1StatefulSet>(plan.Name, plan.Labels);
-        var container = BaseContainer(plan, $"{RedisResource.Image}:{RedisResource.ImageTag}");
-        // The password goes into a config file on an in-memory volume, never onto redis-server's command line.
+        var container = BaseContainer(plan, plan.Resource.Image!);
+        // Not the manifest's entrypoint and args (--requirepass on the command line): the password goes into a config
+        // file on an in-memory volume, never onto redis-server's command line.
         container.Command = ["sh", "-c"];
         container.Args =
         [
             $"printf 'requirepass %s\\n' \"$REDIS_PASSWORD\" > /tmp/redis.conf && exec redis-server /tmp/redis.conf " +
-            $"--port {redis.TargetPort} --dir /data --appendonly yes --appendfsync everysec",
+            $"--port {plan.Port} --dir /data --appendonly yes --appendfsync everysec",
         ];
         container.VolumeMounts = [.. container.VolumeMounts, new V1VolumeMount { MountPath = "/data", Name = DataVolume }];
+        container.EnvFrom = plan.Config.Count == 0 ? null : [ConfigMapSource(plan)];
         var tcp = new V1TCPSocketAction { Port = plan.PortName };
         container.StartupProbe = new V1Probe { TcpSocket = tcp, PeriodSeconds = 5, FailureThreshold = 24 };
         container.LivenessProbe = new V1Probe { TcpSocket = tcp, PeriodSeconds = 10, FailureThreshold = 3, TimeoutSeconds = 3 };
         container.ReadinessProbe = new V1Probe
         {
-            Exec = new V1ExecAction { Command = ["sh", "-c", $"redis-cli -p {redis.TargetPort} ping | grep -q PONG"] },
+            Exec = new V1ExecAction { Command = ["sh", "-c", $"redis-cli -p {plan.Port} ping | grep -q PONG"] },
             PeriodSeconds = 5,
             FailureThreshold = 3,
             TimeoutSeconds = 3,
@@ -119,18 +119,16 @@ internal static class WorkloadFactory
     private static V1Container ProjectContainer(WorkloadPlan plan)
     {
         var container = BaseContainer(plan, plan.Name);
-        container.EnvFrom = [new V1EnvFromSource { ConfigMapRef = new V1ConfigMapEnvSource { Name = plan.ConfigMapName } }];
+        container.EnvFrom = [ConfigMapSource(plan)];
         container.Env =
         [
             new V1EnvVar { Name = "POD_NAME", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.name" } } },
             new V1EnvVar { Name = "OTEL_RESOURCE_ATTRIBUTES", Value = "service.instance.id=$(POD_NAME)" },
             .. plan.SecretEnv,
         ];
-        var readinessPath = plan.Resource.HealthCheckPath
-            ?? throw new InvalidOperationException($"'{plan.Name}' has no health check path: add WithHttpHealthCheck() to the app model.");
         container.StartupProbe = HttpProbe(plan, LivenessPath, period: 2, failures: 30);
         container.LivenessProbe = HttpProbe(plan, LivenessPath, period: 10, failures: 3);
-        container.ReadinessProbe = HttpProbe(plan, readinessPath, period: 5, failures: 3);
+        container.ReadinessProbe = HttpProbe(plan, plan.Options.ReadinessPath, period: 5, failures: 3);
         container.Lifecycle = new V1Lifecycle
         {
             // Keep serving while the endpoint removal reaches kube-proxy and the ingress; built in, no shell needed.
@@ -139,9 +137,12 @@ internal static class WorkloadFactory
         return container;
     }
 
+    private static V1EnvFromSource ConfigMapSource(WorkloadPlan plan) =>
+        new() { ConfigMapRef = new V1ConfigMapEnvSource { Name = plan.ConfigMapName } };
+
     private static V1Probe HttpProbe(WorkloadPlan plan, string path, int period, int failures) => new()
     {
-        HttpGet = new V1HTTPGetAction { Port = plan.PortName, Path = path, Scheme = plan.Resource.Scheme.ToUpperInvariant() },
+        HttpGet = new V1HTTPGetAction { Port = plan.PortName, Path = path, Scheme = plan.Scheme.ToUpperInvariant() },
         PeriodSeconds = period,
         FailureThreshold = failures,
         TimeoutSeconds = 3,
@@ -166,7 +167,7 @@ internal static class WorkloadFactory
                 ["memory"] = Quantities.Parse(plan.Options.MemoryLimit),
             },
         },
-        Env = plan.Resource is RedisResource ? [.. plan.SecretEnv] : null,
+        Env = plan.Kind == WorkloadKind.Redis ? [.. plan.SecretEnv] : null,
         SecurityContext = new V1SecurityContext
         {
             AllowPrivilegeEscalation = false,
@@ -221,7 +222,7 @@ internal static class WorkloadFactory
         WhenUnsatisfiable = "ScheduleAnyway",
         LabelSelector = new V1LabelSelector { MatchLabels = plan.Selector },
         // Count only pods of the same revision, so a rollout does not skew the spread.
-        MatchLabelKeys = plan.Resource is RedisResource ? null : ["pod-template-hash"],
+        MatchLabelKeys = plan.Kind == WorkloadKind.Redis ? null : ["pod-template-hash"],
     };
 
     private static V1Volume MemoryTmp() =>

@@ -1,30 +1,48 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
-using AppHost.Hosting;
-using AppHost.Hosting.Model;
 using k8s.Models;
+using Microsoft.Extensions.Configuration;
 
 namespace AppHost.Publishing.Kubernetes;
 
+/// <summary>What a workload runs as: a .NET project (Deployment) or the Redis container (StatefulSet).</summary>
+internal enum WorkloadKind
+{
+    Project,
+    Redis,
+}
+
 /// <summary>
-/// One app-model resource as the cluster sees it: replicas, ports, and its settings split into a ConfigMap (plain
-/// values) and container variables that come from the operator's Secret. Endpoint and parameter placeholders are
-/// translated the way Aspirate translates the manifest: endpoints become Service DNS names (or the public
-/// <c>https://host</c> of an external endpoint), secret parameters become keys of a kustomize-generated Secret.
+/// One manifest resource as the cluster sees it: replicas, port, the workloads it connects to, and its settings split
+/// into a ConfigMap (plain values) and container variables that come from the operator's Secret.
 /// </summary>
-internal sealed partial class WorkloadPlan
+internal sealed class WorkloadPlan
 {
     public const string SecretFileSuffix = ".secret.env";
 
-    private WorkloadPlan(ProcessResource resource, KubernetesResourceOptions options, int replicas, int maxReplicas)
+    /// <summary>The .NET container images listen on 8080 (<c>ASPNETCORE_HTTP_PORTS</c>); a project binding has no target port of its own.</summary>
+    private const int ProjectPort = 8080;
+
+    /// <summary>Manifest variables that say where Kestrel listens: <c>ASPNETCORE_URLS</c> replaces them (Kestrel warns when both are set).</summary>
+    private static readonly HashSet<string> ListenVariables = new(StringComparer.Ordinal) { "HTTP_PORTS", "HTTPS_PORTS" };
+
+    private WorkloadPlan(ManifestResource resource, WorkloadKind kind, ManifestBinding binding, KubernetesResourceOptions options, int replicas, int maxReplicas)
     {
         Resource = resource;
+        Kind = kind;
+        Binding = binding;
         Options = options;
         Replicas = replicas;
         MaxReplicas = maxReplicas;
+        Port = binding.TargetPort ?? (kind == WorkloadKind.Project
+            ? ProjectPort
+            : throw new InvalidOperationException($"'{resource.Name}': binding '{binding.Name}' has no targetPort."));
     }
 
-    public ProcessResource Resource { get; }
+    public ManifestResource Resource { get; }
+
+    public WorkloadKind Kind { get; }
+
+    public ManifestBinding Binding { get; }
 
     public string Name => Resource.Name;
 
@@ -38,13 +56,20 @@ internal sealed partial class WorkloadPlan
     public bool IsAutoscaled => MaxReplicas > Replicas;
 
     /// <summary>Pods a rolling update may add on top of the maximum (Deployments surge by one; StatefulSets replace in place).</summary>
-    public int Surge => Resource is RedisResource ? 0 : 1;
+    public int Surge => Kind == WorkloadKind.Redis ? 0 : 1;
 
-    public int Port => Resource.TargetPort;
+    public int Port { get; }
 
-    public string PortName => Resource.EndpointName;
+    public string PortName => Binding.Name;
 
-    public bool IsHttp => Resource.Scheme is "http" or "https";
+    public string Scheme => Binding.Scheme;
+
+    public bool IsHttp => Scheme is "http" or "https";
+
+    public bool IsExternal => Binding.External;
+
+    /// <summary>Other workloads this one opens connections to (its NetworkPolicy egress, their ingress).</summary>
+    public SortedSet<string> Connections { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Non-secret settings (ConfigMap <c>{name}-config</c>).</summary>
     public SortedDictionary<string, string> Config { get; } = new(StringComparer.Ordinal);
@@ -61,9 +86,9 @@ internal sealed partial class WorkloadPlan
 
     public string SecretFileName => $"{Name}{SecretFileSuffix}";
 
-    public string? PublicUrl => Resource.IsExternal && Options.Host is { Length: > 0 } host ? $"https://{host}" : null;
+    public string? PublicUrl => IsExternal && Options.Host is { Length: > 0 } host ? $"https://{host}" : null;
 
-    public string InternalUrl => $"{Resource.Scheme}://{Name}:{Port.ToString(CultureInfo.InvariantCulture)}";
+    public string InternalUrl => $"{Scheme}://{Name}:{Port.ToString(CultureInfo.InvariantCulture)}";
 
     public IReadOnlyDictionary<string, string> Labels => new SortedDictionary<string, string>(StringComparer.Ordinal)
     {
@@ -73,97 +98,116 @@ internal sealed partial class WorkloadPlan
 
     public IDictionary<string, string> Selector => new Dictionary<string, string>(StringComparer.Ordinal) { ["app.kubernetes.io/name"] = Name };
 
-    /// <summary>Plans every process resource of the model, in model order.</summary>
-    public static IReadOnlyList<WorkloadPlan> CreateAll(DistributedApplicationBuilder model, KubernetesPublishingOptions options)
+    /// <summary>Plans every workload of the manifest, in manifest order; <paramref name="parameters"/> holds plain parameters' values.</summary>
+    public static IReadOnlyList<WorkloadPlan> CreateAll(AspireManifest manifest, KubernetesPublishingOptions options, IConfiguration parameters)
     {
-        var resources = model.Resources.OfType<ProcessResource>().ToList();
-        var plans = resources.Select(r => Create(r, options)).ToList();
+        var plans = manifest.Resources.Where(r => r.IsWorkload).Select(r => Create(r, options)).ToList();
         var byName = plans.ToDictionary(p => p.Name, StringComparer.Ordinal);
-        var owners = SecretOwners(model.Resources, options);
+        var renderer = new PlaceholderRenderer(manifest, byName, parameters);
+        var owners = SecretOwners(manifest, plans, renderer);
         foreach (var plan in plans)
         {
-            plan.AddSettings(model, options, byName, owners);
+            plan.AddSettings(options, renderer, owners);
         }
         return plans;
     }
 
-    private static WorkloadPlan Create(ProcessResource resource, KubernetesPublishingOptions options)
+    private static WorkloadPlan Create(ManifestResource resource, KubernetesPublishingOptions options)
     {
-        var resourceOptions = options.For(resource.Name);
-        var replicas = Math.Max(resource.Replicas, resourceOptions.Replicas ?? resource.Replicas);
-        var maxReplicas = Math.Max(replicas, resourceOptions.MaxReplicas ?? replicas);
-        if (resource is RedisResource && replicas != 1)
+        var kind = resource.Type switch
         {
-            throw new InvalidOperationException($"'{resource.Name}' is a single Redis primary: its replica count must be 1.");
+            ManifestResource.ProjectType => WorkloadKind.Project,
+            ManifestResource.ContainerType when IsRedisImage(resource.Image) => WorkloadKind.Redis,
+            ManifestResource.ContainerType => throw new InvalidOperationException(
+                $"Container '{resource.Name}' (image '{resource.Image}') has no Kubernetes translation: the generator knows Redis containers only."),
+            _ => throw new InvalidOperationException(
+                $"Resource '{resource.Name}' of type '{resource.Type}' has no Kubernetes translation (known: {ManifestResource.ProjectType}, {ManifestResource.ContainerType} redis, {ManifestResource.ParameterType}, {ManifestResource.ValueType})."),
+        };
+        if (resource.Bindings.Count != 1)
+        {
+            throw new InvalidOperationException($"'{resource.Name}' has {resource.Bindings.Count} bindings: the generator publishes exactly one endpoint per workload.");
         }
-        return new WorkloadPlan(resource, resourceOptions, replicas, maxReplicas);
+        var resourceOptions = options.For(resource.Name);
+        var replicas = resourceOptions.Replicas ?? 1;
+        var maxReplicas = Math.Max(replicas, resourceOptions.MaxReplicas ?? replicas);
+        if (kind == WorkloadKind.Redis && maxReplicas != 1)
+        {
+            throw new InvalidOperationException($"'{resource.Name}' is a single Redis primary: Publishing:Kubernetes:Resources:{resource.Name}:Replicas must be 1.");
+        }
+        return new WorkloadPlan(resource, kind, resource.Bindings[0], resourceOptions, replicas, maxReplicas);
     }
 
-    /// <summary>Which resource's Secret holds each secret parameter: Redis owns its password, others belong to their first user.</summary>
-    private static Dictionary<ParameterResource, string> SecretOwners(IReadOnlyList<Resource> resources, KubernetesPublishingOptions options)
+    /// <summary><c>docker.io/library/redis:7.4</c>, <c>redis@sha256:...</c>: the repository's last segment is <c>redis</c>.</summary>
+    private static bool IsRedisImage(string? image)
     {
-        var owners = new Dictionary<ParameterResource, string>();
-        foreach (var redis in resources.OfType<RedisResource>())
+        if (image is null)
         {
-            owners[redis.Password] = redis.Name;
+            return false;
         }
-        foreach (var resource in resources)
+        var repository = image.Split('@')[0];
+        var lastSegment = repository[(repository.LastIndexOf('/') + 1)..];
+        return lastSegment.Split(':')[0] == "redis";
+    }
+
+    /// <summary>
+    /// Which workload's Secret holds each secret parameter in use: the resource whose connection string names it
+    /// (Redis owns its password), else the first workload, in manifest order, whose settings use it.
+    /// </summary>
+    private static Dictionary<string, string> SecretOwners(AspireManifest manifest, IReadOnlyList<WorkloadPlan> plans, PlaceholderRenderer renderer)
+    {
+        var used = new List<(string Parameter, string User)>();
+        foreach (var plan in plans)
         {
-            var replaced = Replaced(options.For(resource.Name));
-            var used = resource.Environment.Where(e => !replaced.Contains(e.Key)).Select(e => e.Value);
-            foreach (var parameter in used.SelectMany(Parameters).Where(p => p.Secret))
+            foreach (var (name, value) in plan.ManifestEnvironment())
             {
-                owners.TryAdd(parameter, resource.Name);
+                used.AddRange(renderer.Render(value, $"{plan.Name}: env '{name}'", preferPublicUrls: true).Secrets.Select(s => (s.Name, plan.Name)));
             }
+        }
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var resource in manifest.Resources.Where(r => r.ConnectionString is not null && plans.Any(p => p.Name == r.Name)))
+        {
+            foreach (var secret in renderer.Render(resource.ConnectionString!, $"{resource.Name}: connectionString", preferPublicUrls: false).Secrets)
+            {
+                if (used.Any(u => u.Parameter == secret.Name))
+                {
+                    owners.TryAdd(secret.Name, resource.Name);
+                }
+            }
+        }
+        foreach (var (parameter, user) in used)
+        {
+            owners.TryAdd(parameter, user);
         }
         return owners;
     }
 
-    /// <summary>Model variables the options remove or set themselves (options win over the model).</summary>
-    private static HashSet<string> Replaced(KubernetesResourceOptions options) =>
-        options.RemoveEnvironment.Concat(options.Environment.Keys).Concat(options.SecretEnvironment.Keys).ToHashSet(StringComparer.Ordinal);
-
-    private static IEnumerable<ParameterResource> Parameters(IValueProvider value) => value switch
+    /// <summary>The manifest's variables this workload keeps: options remove or set some themselves (options win).</summary>
+    private IEnumerable<KeyValuePair<string, string>> ManifestEnvironment()
     {
-        ParameterResource parameter => [parameter],
-        ReferenceExpression expression => expression.Providers.SelectMany(Parameters),
-        _ => [],
-    };
+        var replaced = Options.RemoveEnvironment.Concat(Options.Environment.Keys).Concat(Options.SecretEnvironment.Keys).ToHashSet(StringComparer.Ordinal);
+        return Resource.Env.Where(e => !replaced.Contains(e.Key) && !(Kind == WorkloadKind.Project && ListenVariables.Contains(e.Key)));
+    }
 
-    private void AddSettings(
-        DistributedApplicationBuilder model, KubernetesPublishingOptions options, Dictionary<string, WorkloadPlan> plans, Dictionary<ParameterResource, string> owners)
+    private void AddSettings(KubernetesPublishingOptions options, PlaceholderRenderer renderer, Dictionary<string, string> owners)
     {
-        var renderer = new PlaceholderRenderer(model, plans);
-        switch (Resource)
+        foreach (var (parameter, owner) in owners.Where(o => o.Value == Name))
         {
-            case RedisResource redis:
-                AddSecretVariable("REDIS_PASSWORD", redis.Password, owners);
-                // redis-cli (readiness probe) authenticates from this variable, keeping the password off its command line.
-                AddSecretVariable("REDISCLI_AUTH", redis.Password, owners);
-                return;
-            case ProjectResource:
-                AddAspireEnvironment(options);
-                break;
+            SecretKeys[parameter] = $"secret parameter '{parameter}'";
         }
-
-        foreach (var reference in Resource.References.OrderBy(r => r.Name, StringComparer.Ordinal))
+        if (Kind == WorkloadKind.Project)
         {
-            switch (reference)
-            {
-                case RedisResource redis:
-                    AddRendered($"ConnectionStrings__{redis.Name}", redis.ConnectionStringExpression.ManifestExpression, renderer, owners);
-                    break;
-                case ProcessResource service:
-                    // Service discovery stays inside the cluster: one entry, the Service spreads load over the pods.
-                    Config[$"services__{service.Name}__{service.EndpointName}__0"] = plans[service.Name].InternalUrl;
-                    break;
-            }
+            AddClusterEnvironment(options);
         }
-
-        var replaced = Replaced(Options);
-        foreach (var (name, value) in Resource.Environment.Where(e => !replaced.Contains(e.Key)))
+        foreach (var (name, value) in ManifestEnvironment())
         {
-            AddRendered(name, value.ManifestExpression, renderer, owners, preferPublicUrls: true);
+            AddRendered(name, value, renderer, owners);
+        }
+        if (Kind == WorkloadKind.Redis)
+        {
+            var password = SecretEnv.SingleOrDefault(e => e.Name == "REDIS_PASSWORD")?.ValueFrom?.SecretKeyRef
+                ?? throw new InvalidOperationException($"Redis '{Name}' has no secret REDIS_PASSWORD in the manifest: the StatefulSet runs Redis only with a password.");
+            // redis-cli (readiness probe) authenticates from this variable, keeping the password off its command line.
+            SecretEnv.Add(SecretKeyRef("REDISCLI_AUTH", password.Name, password.Key));
         }
         foreach (var (name, value) in Options.Environment)
         {
@@ -176,32 +220,31 @@ internal sealed partial class WorkloadPlan
         }
     }
 
-    /// <summary>The variables Aspire gives every project (DESIGN.md section 4), with cluster values.</summary>
-    private void AddAspireEnvironment(KubernetesPublishingOptions options)
+    /// <summary>What a project needs in the cluster on top of the manifest: listen address, environment, log format, telemetry name.</summary>
+    private void AddClusterEnvironment(KubernetesPublishingOptions options)
     {
-        Config["ASPNETCORE_URLS"] = $"{Resource.Scheme}://+:{Port.ToString(CultureInfo.InvariantCulture)}";
+        Config["ASPNETCORE_URLS"] = $"{Scheme}://+:{Port.ToString(CultureInfo.InvariantCulture)}";
         Config["ASPNETCORE_ENVIRONMENT"] = options.Environment;
         Config["LOGGING__CONSOLE__FORMATTERNAME"] = "json";
         Config["OTEL_SERVICE_NAME"] = Name;
-        Config["OTEL_DOTNET_EXPERIMENTAL_OTLP_EMIT_EXCEPTION_LOG_ATTRIBUTES"] = "true";
-        Config["OTEL_DOTNET_EXPERIMENTAL_OTLP_EMIT_EVENT_LOG_ATTRIBUTES"] = "true";
-        Config["OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"] = "in_memory";
-        if (Resource.IsExternal)
+        if (IsExternal)
         {
             // Behind the ingress: scheme and client address come from X-Forwarded-* headers.
             Config["ASPNETCORE_FORWARDEDHEADERS_ENABLED"] = "true";
         }
     }
 
-    private void AddRendered(
-        string name, string manifestExpression, PlaceholderRenderer renderer, Dictionary<ParameterResource, string> owners, bool preferPublicUrls = false)
+    private void AddRendered(string name, string expression, PlaceholderRenderer renderer, Dictionary<string, string> owners)
     {
-        if (renderer.SoleSecret(manifestExpression) is { } parameter)
+        var context = $"{Name}: env '{name}'";
+        if (renderer.SoleSecret(expression) is { } parameter)
         {
-            AddSecretVariable(name, parameter, owners);
+            SecretEnv.Add(SecretKeyRef(name, $"{owners[parameter.Name]}-secrets", parameter.Name));
             return;
         }
-        var rendered = renderer.Render(manifestExpression, preferPublicUrls);
+        // Service discovery stays inside the cluster: one entry, the Service spreads load over the pods.
+        var rendered = renderer.Render(expression, context, preferPublicUrls: !name.StartsWith("services__", StringComparison.Ordinal));
+        Connections.UnionWith(rendered.Connections.Where(c => c != Name));
         if (rendered.Secrets.Count == 0)
         {
             Config[name] = rendered.Value;
@@ -209,82 +252,16 @@ internal sealed partial class WorkloadPlan
         }
         foreach (var secret in rendered.Secrets)
         {
-            var variable = EnvironmentName(secret);
+            var variable = PlaceholderRenderer.EnvironmentName(secret.Name);
             if (!SecretEnv.Any(e => e.Name == variable))
             {
-                AddSecretVariable(variable, secret, owners);
+                SecretEnv.Add(SecretKeyRef(variable, $"{owners[secret.Name]}-secrets", secret.Name));
             }
         }
         // Kubernetes expands $(VAR) from variables defined earlier in the same container.
         SecretEnv.Add(new V1EnvVar { Name = name, Value = rendered.Value });
     }
 
-    private void AddSecretVariable(string name, ParameterResource parameter, Dictionary<ParameterResource, string> owners)
-    {
-        var owner = owners[parameter];
-        if (owner == Name)
-        {
-            SecretKeys[parameter.Name] = $"secret parameter '{parameter.Name}'";
-        }
-        SecretEnv.Add(SecretKeyRef(name, $"{owner}-secrets", parameter.Name));
-    }
-
     private static V1EnvVar SecretKeyRef(string name, string secret, string key) =>
         new() { Name = name, ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret, Key = key } } };
-
-    /// <summary><c>redis-password</c> becomes <c>REDIS_PASSWORD</c>.</summary>
-    public static string EnvironmentName(ParameterResource parameter) =>
-        parameter.Name.Replace('-', '_').ToUpperInvariant();
-
-    /// <summary>Translates manifest placeholders (<c>{x.bindings.http.url}</c>, <c>{p.value}</c>) into cluster values.</summary>
-    private sealed partial class PlaceholderRenderer(DistributedApplicationBuilder model, Dictionary<string, WorkloadPlan> plans)
-    {
-        public ParameterResource? SoleSecret(string expression) =>
-            SolePlaceholder().Match(expression) is { Success: true } match
-            && Parameter(match.Groups["name"].Value) is { Secret: true } parameter
-                ? parameter
-                : null;
-
-        public (string Value, List<ParameterResource> Secrets) Render(string expression, bool preferPublicUrls)
-        {
-            var secrets = new List<ParameterResource>();
-            var value = Placeholder().Replace(expression, match =>
-            {
-                var name = match.Groups["name"].Value;
-                var path = match.Groups["path"].Value.Split('.');
-                if (path is ["value"] && Parameter(name) is { } parameter)
-                {
-                    if (!parameter.Secret)
-                    {
-                        return model.Configuration[$"Parameters:{name}"]
-                            ?? throw new InvalidOperationException($"Parameter '{name}' has no value: set 'Parameters:{name}' when publishing.");
-                    }
-                    secrets.Add(parameter);
-                    return $"$({EnvironmentName(parameter)})";
-                }
-                if (path is ["bindings", _, var property] && plans.TryGetValue(name, out var plan))
-                {
-                    var port = plan.Port.ToString(CultureInfo.InvariantCulture);
-                    return property switch
-                    {
-                        "url" => preferPublicUrls && plan.PublicUrl is { } publicUrl ? publicUrl : plan.InternalUrl,
-                        "host" => plan.Name,
-                        "port" or "targetPort" => port,
-                        _ => throw new InvalidOperationException($"Unknown endpoint property in '{match.Value}'."),
-                    };
-                }
-                throw new InvalidOperationException($"Cannot translate '{match.Value}' for Kubernetes.");
-            });
-            return (value, secrets);
-        }
-
-        private ParameterResource? Parameter(string name) =>
-            model.Resources.OfType<ParameterResource>().SingleOrDefault(p => p.Name == name);
-
-        [GeneratedRegex(@"\{(?<name>[a-z0-9-]+)\.(?<path>[A-Za-z.]+)\}")]
-        private static partial Regex Placeholder();
-
-        [GeneratedRegex(@"^\{(?<name>[a-z0-9-]+)\.value\}$")]
-        private static partial Regex SolePlaceholder();
-    }
 }

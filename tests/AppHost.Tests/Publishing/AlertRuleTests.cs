@@ -8,7 +8,7 @@ namespace AppHost.Tests.Publishing;
 /// <summary>The alert rules are valid PromQL and behave as intended (promtool unit tests, one group or more per alert).</summary>
 public sealed class AlertRuleTests
 {
-    private static string RulesFile => Path.Combine(PublishedOutput.AspirateOutput, KubernetesPublisher.PlainRulesPath);
+    private static string RulesFile => Path.Combine(PublishedOutput.AspirateOutput, KubernetesGenerator.PlainRulesPath);
 
     [Fact]
     public async Task Promtool_accepts_the_rules()

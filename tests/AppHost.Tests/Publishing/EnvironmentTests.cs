@@ -5,7 +5,7 @@ namespace AppHost.Tests.Publishing;
 /// <summary>Every setting the services read in production reaches their pods, secrets only from Secrets, and the URLs agree.</summary>
 public sealed class EnvironmentTests(BuiltOutputFixture built) : IClassFixture<BuiltOutputFixture>
 {
-    // What KeyService and TotService read in production (issue 6 / the services' options), kept here independently
+    // What KeyService and TotService read in production (their options classes), kept here independently
     // of the publisher.
     private static readonly string[] KeyServiceSettings =
     [

@@ -47,7 +47,7 @@ internal static class ExternalTool
     }
 
     public static Task<Result> KubectlAsync(string workingDirectory, params string[] arguments) =>
-        RunAsync("kubectl", "install kubectl 1.27+ (it bundles kustomize), e.g. from https://dl.k8s.io or the distribution's package.", workingDirectory, arguments);
+        RunAsync("kubectl", "install kubectl 1.21+ (it bundles kustomize; Debian's 'kubernetes-client' 1.20 is too old to build a tree of folders).", workingDirectory, arguments);
 
     public static Task<Result> PromtoolAsync(string workingDirectory, params string[] arguments) =>
         RunAsync("promtool", "install Debian's 'prometheus' package (apt-get install prometheus); .ci/run does this in CI.", workingDirectory, arguments);

@@ -1,18 +1,32 @@
-using AppHost.Hosting;
-using AppHost.Hosting.Testing;
+using System.Text.Json.Nodes;
+using AppHost.Publishing.Kubernetes;
 using AppHost.Publishing.Monitoring;
 using k8s;
+using Microsoft.Extensions.Configuration;
 
 namespace AppHost.Tests.Publishing;
 
-/// <summary>Where the committed deployment files are, and how to produce fresh ones through the real entry point.</summary>
+/// <summary>Where the committed deployment files are, and how to produce fresh ones through the generator's entry point.</summary>
 internal static class PublishedOutput
 {
-    public static string RepositoryRoot => DistributedApplicationBuilder.RepositoryRoot;
+    /// <summary>The folder holding <c>Aspire.sln</c>, found upwards from the test assembly.</summary>
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     public static string AspirateOutput => Path.Combine(RepositoryRoot, "aspirate-output");
 
     public static string Manifest => Path.Combine(RepositoryRoot, "AppHost", "aspire-manifest.json");
+
+    /// <summary>The AppHost as built with these tests (same configuration: <c>bin/{Configuration}/{framework}</c>).</summary>
+    public static string AppHostAssembly
+    {
+        get
+        {
+            var framework = new DirectoryInfo(AppContext.BaseDirectory);
+            var path = Path.Combine(RepositoryRoot, "AppHost", "bin", framework.Parent!.Name, framework.Name, "AppHost.dll");
+            Assert.True(File.Exists(path), $"{path} is not built: build tests/AppHost.Tests (it references the AppHost).");
+            return path;
+        }
+    }
 
     public static string PromtoolTests => Path.Combine(RepositoryRoot, "deploy", "prometheus", "alert-rules.test.yaml");
 
@@ -29,13 +43,21 @@ internal static class PublishedOutput
     /// <summary>The operator's real secret files: git-ignored, never generated.</summary>
     public static bool IsOperatorSecretFile(string relativePath) => relativePath.EndsWith(".secret.env", StringComparison.Ordinal);
 
-    /// <summary>Runs the AppHost's Program with <c>--publisher NAME --output-path PATH</c> (plus <paramref name="extraArgs"/>).</summary>
-    public static async Task<int> PublishAsync(string publisher, string outputPath, params string[] extraArgs)
+    /// <summary>Configuration as the AppHost's command line gives it, e.g. <c>--Publishing:Kubernetes:Namespace=x</c>.</summary>
+    public static IConfiguration Configuration(params string[] args) => new ConfigurationBuilder().AddCommandLine(args).Build();
+
+    /// <summary>Writes the tree from <paramref name="manifestPath"/> through the public entry point.</summary>
+    public static Task WriteAsync(string manifestPath, string outputPath, params string[] args) =>
+        KubernetesGenerator.WriteAsync(manifestPath, Configuration(args), outputPath, TestContext.Current.CancellationToken);
+
+    /// <summary>The committed manifest, to change into a variant.</summary>
+    public static JsonObject ManifestJson() => JsonNode.Parse(File.ReadAllText(Manifest))!.AsObject();
+
+    /// <summary>The files generated from a manifest (JSON text) with command-line style settings.</summary>
+    public static SortedDictionary<string, string> Generate(string manifestJson, params string[] args)
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>(
-            ["--publisher", publisher, "--output-path", outputPath, .. extraArgs]);
-        await using var app = await builder.BuildAsync();
-        return await app.RunAsync();
+        var configuration = Configuration(args);
+        return KubernetesGenerator.Generate(AspireManifest.Parse(manifestJson), KubernetesGenerator.BindOptions(configuration), configuration);
     }
 
     /// <summary>Relative path (forward slashes) to content, for every file under <paramref name="root"/>.</summary>
@@ -60,6 +82,18 @@ internal static class PublishedOutput
     }
 
     public static List<object> LoadStrict(string yaml) => KubernetesYaml.LoadAllFromString(yaml, CustomTypes, strict: true);
+
+    private static string FindRepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "Aspire.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+        throw new InvalidOperationException($"No folder above {AppContext.BaseDirectory} holds Aspire.sln.");
+    }
 }
 
 /// <summary>A temporary folder removed at dispose.</summary>

@@ -1,5 +1,5 @@
+using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using AppHost.Hosting.Model;
 
 namespace AppHost.Tests.Publishing;
 
@@ -42,16 +42,22 @@ public sealed partial class SecretScanTests
     [Fact]
     public void The_scanner_finds_planted_secrets()
     {
-        Assert.NotEmpty(Findings($"KeyService__KeyEncryptionKey: {ParameterResource.RandomKey(32)}"));
-        Assert.NotEmpty(Findings($"redis-password={ParameterResource.RandomToken(24)}"));
-        Assert.NotEmpty(Findings($"value: {ParameterResource.RandomKey(32)}\n"));
+        Assert.NotEmpty(Findings($"KeyService__KeyEncryptionKey: {RandomKey(32)}"));
+        Assert.NotEmpty(Findings($"redis-password={RandomToken(24)}"));
+        Assert.NotEmpty(Findings($"value: {RandomKey(32)}\n"));
         Assert.NotEmpty(Findings("-----BEGIN RSA PRIVATE KEY-----\nMIIE"));
         Assert.NotEmpty(Findings("apiVersion: v1\nkind: Secret\ndata:\n  x: eA=="));
         Assert.NotEmpty(Findings("ConnectionStrings__redis: redis:6379,password=hunter2"));
-        Assert.NotEmpty(Findings($"- name: KeyService__Clients__0__SecretHash\n  value: {ParameterResource.RandomToken(32)}"));
+        Assert.NotEmpty(Findings($"- name: KeyService__Clients__0__SecretHash\n  value: {RandomToken(32)}"));
         Assert.Empty(Findings("ConnectionStrings__redis: redis:6379,password=$(REDIS_PASSWORD)\nconfig-hash: 829eab368aac168a"));
         Assert.Empty(Findings("- name: KeyService__Clients__0__AllowedAudiences__0\n  KeyService__Clients__0__AllowedAudiences__0: https://mcp.example.com/mcp"));
     }
+
+    /// <summary>Base64url of random bytes, as generated passwords and client secrets look.</summary>
+    private static string RandomToken(int bytes) => Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>Standard base64 of random bytes, as key material looks.</summary>
+    private static string RandomKey(int bytes) => Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes));
 
     /// <summary>Private keys, Secret objects with data, literal passwords, and long high-entropy tokens.</summary>
     private static IEnumerable<string> Findings(string text)

@@ -6,7 +6,7 @@ namespace AppHost.Tests.Publishing;
 /// <summary>Hardening rules checked over every workload of the kustomize-built output (what reaches the cluster).</summary>
 public sealed class WorkloadPolicyTests(BuiltOutputFixture built) : IClassFixture<BuiltOutputFixture>
 {
-    /// <summary>ServiceDefaults' routes (DESIGN.md section 5): liveness and readiness.</summary>
+    /// <summary>ServiceDefaults' routes: liveness and readiness.</summary>
     private const string LivenessPath = "/alive";
     private const string ReadinessPath = "/health";
 

@@ -11,7 +11,7 @@ public sealed class YamlModelTests(BuiltOutputFixture built) : IClassFixture<Bui
     public static TheoryData<string> ObjectFiles() =>
         [.. PublishedOutput.ReadTree(PublishedOutput.AspirateOutput).Keys
             .Where(p => p.EndsWith(".yaml", StringComparison.Ordinal) && !p.EndsWith("kustomization.yaml", StringComparison.Ordinal)
-                && p != KubernetesPublisher.PlainRulesPath)];
+                && p != KubernetesGenerator.PlainRulesPath)];
 
     [Theory]
     [MemberData(nameof(ObjectFiles))]
@@ -101,7 +101,7 @@ public sealed class YamlModelTests(BuiltOutputFixture built) : IClassFixture<Bui
     public void The_prometheus_rule_and_the_plain_rules_file_carry_the_same_rules()
     {
         var plain = KubernetesYaml.Deserialize<PrometheusRuleFile>(
-            File.ReadAllText(Path.Combine(PublishedOutput.AspirateOutput, KubernetesPublisher.PlainRulesPath)), strict: true);
+            File.ReadAllText(Path.Combine(PublishedOutput.AspirateOutput, KubernetesGenerator.PlainRulesPath)), strict: true);
         var rule = Assert.Single(built.All<V1PrometheusRule>());
 
         Assert.Equal(KubernetesYaml.Serialize(plain), KubernetesYaml.Serialize(rule.Spec));
