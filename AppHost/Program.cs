@@ -1,3 +1,4 @@
+using AppHost.Publishing;
 using AppHost.Resources;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -8,18 +9,18 @@ if (BusyPorts.Check(builder, settings) is { } busyPort)
     return 1;
 }
 using var runFolder = new PrivateRunFolder();
-int? Port(int fixedPort) => settings.RandomPorts ? null : fixedPort;
+var environment = settings.ServiceEnvironment ?? builder.Environment.EnvironmentName;
 
 var redis = builder.AddRedisServer("redis", settings, runFolder);
 var keyEncryptionKey = builder.AddRandomKeyParameter("keyservice-kek", bytes: 32);
 var devClientSecret = builder.AddGeneratedSecret("dev-client-secret");
 
-var keyservice = builder.AddProjectInstances<Projects.KeyService>("keyservice", settings.KeyServiceInstances, Port(settings.KeyServicePort), settings.ServiceEnvironment ?? builder.Environment.EnvironmentName)
+var keyservice = builder.AddProjectInstances<Projects.KeyService>("keyservice", settings.KeyServiceInstances, settings.Port(settings.KeyServicePort), environment)
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health")
     .WithReference(redis).WaitFor(redis);
 
-var totservice = builder.AddProjectInstances<Projects.TotService>("totservice", settings.TotServiceInstances, Port(settings.TotServicePort), settings.ServiceEnvironment ?? builder.Environment.EnvironmentName)
+var totservice = builder.AddProjectInstances<Projects.TotService>("totservice", settings.TotServiceInstances, settings.Port(settings.TotServicePort), environment)
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health")
     .WithReference(redis).WaitFor(redis)
@@ -32,4 +33,5 @@ builder.AnnounceMcpEndpoint(keyservice, totservice, devClientSecret, runFolder);
 builder.WaitForProcessesOnExit();
 
 await builder.Build().RunAsync();
+await builder.PublishKubernetesAsync();
 return 0;

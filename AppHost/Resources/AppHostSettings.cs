@@ -43,6 +43,9 @@ public sealed class AppHostSettings
     /// <summary>The environment the services run in; DCP starts them without a launch profile.</summary>
     public string? ServiceEnvironment { get; set; }
 
+    /// <summary>The fixed port, or none (the orchestrator picks) with <see cref="RandomPorts"/>.</summary>
+    public int? Port(int fixedPort) => RandomPorts ? null : fixedPort;
+
     public static AppHostSettings Read(IConfiguration configuration)
     {
         var settings = new AppHostSettings();
