@@ -1,124 +1,153 @@
 using System.Net;
-using AppHost.Hosting.Orchestration;
-using AppHost.Tests.Infrastructure;
+using AppModelTesting;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
 namespace AppHost.Tests.Integration;
 
-/// <summary>The whole app model from Program.cs, started through the testing API, checked from outside.</summary>
-public abstract class AppModelTests<TFixture>(TFixture fixture) where TFixture : AppModelFixture
+public sealed class GarnetAppModel : TestAppModel
 {
-    private void RequireApp()
-    {
-        if (fixture.UnavailableReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
-    }
+    public override string RedisServer => "garnet";
+}
 
+public sealed class RedisServerAppModel : TestAppModel
+{
+    public override string RedisServer => "redis-server";
+}
+
+/// <summary>The whole app model, as Program.cs declares it, once on Garnet and once on Debian's redis-server.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public abstract class AppModelTests<TModel>(TModel model) where TModel : TestAppModel
+{
     [Fact]
     public void Every_resource_is_running_and_healthy()
     {
-        RequireApp();
-        var snapshots = fixture.App.ResourceNotifications.Snapshots;
-        Assert.Equal(AppModelFixture.ProcessResources.Order(), snapshots.Select(s => s.Resource).Order());
-        Assert.All(snapshots, s =>
+        Assert.Equal(["redis", "keyservice-0", "keyservice-1", "totservice"], model.ProcessResources);
+        foreach (var resource in model.ProcessResources)
         {
-            Assert.Equal(ResourceState.Running, s.State);
-            Assert.Equal(HealthStatus.Healthy, s.Health);
-            Assert.True(s.Pid is > 0 && ProcessInspector.IsAlive(s.Pid.Value), $"{s.InstanceName} has no live process");
-        });
-    }
-
-    [Theory]
-    [InlineData("keyservice", "/health")]
-    [InlineData("keyservice", "/alive")]
-    [InlineData("totservice", "/health")]
-    [InlineData("totservice", "/alive")]
-    public async Task Health_endpoints_answer_with_the_status_only(string resource, string path)
-    {
-        RequireApp();
-        using var http = fixture.App.CreateHttpClient(resource);
-        using var response = await http.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-    }
-
-    [Theory]
-    [InlineData("keyservice")]
-    [InlineData("totservice")]
-    public async Task Metrics_endpoint_serves_prometheus_text(string resource)
-    {
-        RequireApp();
-        using var http = fixture.App.CreateHttpClient(resource);
-        // One ordinary request (probes are excluded from HTTP metrics) so the server histogram has a sample.
-        (await http.GetAsync(new Uri("/no-such-page", UriKind.Relative), TestContext.Current.CancellationToken)).Dispose();
-        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), TestContext.Current.CancellationToken);
-        Assert.Contains("# TYPE http_server_request_duration_seconds histogram", metrics, StringComparison.Ordinal);
-        Assert.Contains("dotnet_gc_", metrics, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Redis_connection_string_works_and_requires_the_password()
-    {
-        RequireApp();
-        var connectionString = await fixture.App.GetConnectionStringAsync("redis");
-        await using (var redis = await ConnectionMultiplexer.ConnectAsync(connectionString))
-        {
-            var latency = await redis.GetDatabase().PingAsync();
-            Assert.True(latency < TimeSpan.FromSeconds(5));
+            Assert.True(model.App.ResourceNotifications.TryGetCurrentState(resource, out var state), $"no state for {resource}");
+            Assert.Equal("Running", state.Snapshot.State?.Text);
+            Assert.Equal(HealthStatus.Healthy, state.Snapshot.HealthStatus);
         }
-
-        // Without AUTH the server refuses commands: asked in plain RESP so the answer is the server's own words.
-        using var anonymous = new System.Net.Sockets.TcpClient();
-        await anonymous.ConnectAsync("127.0.0.1", fixture.App.GetEndpoint("redis").Port, TestContext.Current.CancellationToken);
-        var stream = anonymous.GetStream();
-        await stream.WriteAsync("*1\r\n$4\r\nPING\r\n"u8.ToArray(), TestContext.Current.CancellationToken);
-        var buffer = new byte[256];
-        var read = await stream.ReadAsync(buffer, TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
-        var reply = System.Text.Encoding.UTF8.GetString(buffer, 0, read);
-        Assert.StartsWith("-NOAUTH", reply, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
     public void The_requested_redis_server_is_the_one_running()
     {
-        RequireApp();
-        var redis = fixture.App.ResourceNotifications.SnapshotsOf("redis").Single();
-        var commandLine = ProcessInspector.CommandLine(redis.Pid!.Value);
-        Assert.Contains(fixture.RedisServer == "garnet" ? "GarnetServer.dll" : "redis-server", commandLine, StringComparison.Ordinal);
-        Assert.DoesNotContain(fixture.App.Resolve(fixture.App.Model.GetResource<AppHost.Hosting.Model.ParameterResource>("redis-password")), commandLine, StringComparison.Ordinal);
+        var commandLine = ResourceProcess.CommandLine(model.Process("redis").Pid);
+        Assert.Contains(model.RedisServer == "garnet" ? "GarnetServer.dll" : "redis-server", commandLine, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("keyservice")]
-    [InlineData("totservice")]
-    public void Projects_get_the_aspire_environment(string resource)
+    [Fact]
+    public async Task Redis_answers_with_the_password_and_refuses_without_it()
     {
-        RequireApp();
-        var snapshot = fixture.App.ResourceNotifications.SnapshotsOf(resource).Single();
-        var environment = ProcessInspector.Environment(snapshot.Pid!.Value);
-        var endpoint = fixture.App.GetEndpoint(resource);
-
-        Assert.Equal($"http://localhost:{endpoint.Port}", environment["ASPNETCORE_URLS"]);
-        Assert.Equal("Development", environment["ASPNETCORE_ENVIRONMENT"]);
-        Assert.Equal("simple", environment["LOGGING__CONSOLE__FORMATTERNAME"]);
-        Assert.Equal(resource, environment["OTEL_SERVICE_NAME"]);
-        Assert.StartsWith("service.instance.id=", environment["OTEL_RESOURCE_ATTRIBUTES"], StringComparison.Ordinal);
-        Assert.Equal("in_memory", environment["OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"]);
-        Assert.False(environment.ContainsKey("OTEL_EXPORTER_OTLP_ENDPOINT"), "OTLP must only be set when a collector is configured");
-
-        var redisPort = fixture.App.GetEndpoint("redis").Port;
-        Assert.Matches($"^localhost:{redisPort},password=.+$", environment["ConnectionStrings__redis"]);
-        if (resource == "totservice")
+        var connectionString = await model.App.GetConnectionStringAsync("redis", TestContext.Current.CancellationToken);
+        Assert.Contains($"password={model.RedisPassword}", connectionString, StringComparison.Ordinal);
+        await using (var redis = await ConnectionMultiplexer.ConnectAsync(connectionString!))
         {
-            Assert.Equal(fixture.App.GetEndpoint("keyservice").ToString().TrimEnd('/'), environment["services__keyservice__http__0"]);
+            Assert.True(await redis.GetDatabase().PingAsync() > TimeSpan.Zero);
+        }
+
+        var options = ConfigurationOptions.Parse(connectionString!);
+        options.Password = null;
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = 2000;
+        await using var anonymous = await ConnectionMultiplexer.ConnectAsync(options);
+        await Assert.ThrowsAnyAsync<RedisException>(() => anonymous.GetDatabase().PingAsync());
+    }
+
+    [Fact]
+    public void No_secret_is_on_any_process_command_line()
+    {
+        var secrets = new[] { model.RedisPassword, model.DevClientSecret, model.KeyEncryptionKey };
+        var processes = Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(name => int.TryParse(name, out _)).ToList();
+        Assert.True(processes.Count > 10);
+        foreach (var pid in processes)
+        {
+            var commandLine = ResourceProcess.CommandLine(int.Parse(pid!, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.DoesNotContain(secrets, secret => commandLine.Contains(secret, StringComparison.Ordinal));
         }
     }
+
+    [Fact]
+    public void The_redis_password_is_in_a_file_only_its_owner_can_read()
+    {
+        var arguments = ResourceProcess.CommandLine(model.Process("redis").Pid).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var configFile = model.RedisServer == "garnet"
+            ? arguments[Array.IndexOf(arguments, "--config-import-path") + 1]
+            : Assert.Single(arguments, a => a.EndsWith(".conf", StringComparison.Ordinal));
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(configFile));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(configFile)!));
+        Assert.Contains(model.RedisPassword, File.ReadAllText(configFile), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TotService_gets_one_discovery_entry_per_keyservice_instance_and_the_apphost_environment()
+    {
+        var environment = Environment(model.Process("totservice").ServicePid);
+
+        Assert.Equal("Development", environment["ASPNETCORE_ENVIRONMENT"]);
+        Assert.Equal(model.Endpoint("keyservice-0").ToString().TrimEnd('/'), environment["services__keyservice__http__0"]);
+        Assert.Equal(model.Endpoint("keyservice-1").ToString().TrimEnd('/'), environment["services__keyservice__http__1"]);
+        Assert.False(environment.ContainsKey("services__keyservice__http__2"));
+        Assert.StartsWith("localhost:", environment["ConnectionStrings__redis"], StringComparison.Ordinal);
+        Assert.Equal(model.Audience, environment["TotService__Audience"]);
+        // Aspire's extra copies of the connection (REDIS_HOST, REDIS_PASSWORD, ...) are switched off.
+        Assert.DoesNotContain(environment.Keys, key => key.StartsWith("REDIS_", StringComparison.Ordinal) || key.StartsWith("KEYSERVICE", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void KeyService_gets_a_salted_hash_of_the_development_secret_never_the_secret()
+    {
+        foreach (var keyservice in model.KeyServices)
+        {
+            var environment = Environment(model.Process(keyservice).ServicePid);
+            Assert.True(KeyService.Tokens.ClientSecretHasher.Verify(model.DevClientSecret, environment["KeyService__Clients__0__SecretHash"]));
+            Assert.DoesNotContain(environment.Values, value => value.Contains(model.DevClientSecret, StringComparison.Ordinal));
+            Assert.Equal(model.Issuer, environment["KeyService__Issuer"]);
+        }
+    }
+
+    [Fact]
+    public async Task Health_endpoints_answer_with_the_status_word_only()
+    {
+        foreach (var service in model.KeyServices.Concat(model.TotServices))
+        {
+            using var http = model.CreateHttpClient(service);
+            foreach (var path in new[] { "/health", "/alive" })
+            {
+                using var response = await http.GetAsync(path, TestContext.Current.CancellationToken);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            }
+            var metrics = await http.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+            Assert.Contains("# TYPE", metrics, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_token_from_either_keyservice_instance_opens_an_mcp_session_and_lists_the_tools()
+    {
+        for (var instance = 0; instance < model.KeyServiceInstances; instance++)
+        {
+            var token = await model.GetTokenAsync(keyserviceInstance: instance, cancellationToken: TestContext.Current.CancellationToken);
+            await using var client = await model.ConnectAsync(token, cancellationToken: TestContext.Current.CancellationToken);
+            Assert.Equal("TotService", client.ServerInfo?.Name);
+            var tools = await client.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken);
+            Assert.Contains(tools, tool => tool.Name == "tot_solve");
+        }
+    }
+
+    private static Dictionary<string, string> Environment(int pid) =>
+        File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(entry => entry.Split('=', 2))
+            .Where(pair => pair.Length == 2)
+            .GroupBy(pair => pair[0], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Last()[1], StringComparer.Ordinal);
 }
 
-public sealed class GarnetAppModelTests(GarnetAppModelFixture fixture)
-    : AppModelTests<GarnetAppModelFixture>(fixture), IClassFixture<GarnetAppModelFixture>;
+public sealed class GarnetAppModelTests(GarnetAppModel model) : AppModelTests<GarnetAppModel>(model), IClassFixture<GarnetAppModel>;
 
-public sealed class RedisServerAppModelTests(RedisServerAppModelFixture fixture)
-    : AppModelTests<RedisServerAppModelFixture>(fixture), IClassFixture<RedisServerAppModelFixture>;
+public sealed class RedisServerAppModelTests(RedisServerAppModel model) : AppModelTests<RedisServerAppModel>(model), IClassFixture<RedisServerAppModel>;

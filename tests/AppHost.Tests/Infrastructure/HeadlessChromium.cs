@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace AppHost.Tests.Monitoring.Infrastructure;
+namespace AppHost.Tests.Infrastructure;
 
 /// <summary>
 /// Debian's Chromium, headless, driven over the DevTools protocol (one page, JSON commands on a WebSocket): no

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace AppHost.Tests.CommandLine;
+
+/// <summary>What a user at a terminal sees: a busy port, Ctrl+C, a killed AppHost, and running again straight away.</summary>
+public sealed class AppHostCommandLineTests
+{
+    private static readonly TimeSpan Startup = TimeSpan.FromMinutes(4);
+
+    [Fact]
+    public async Task A_busy_port_stops_the_apphost_with_one_line_naming_the_port_and_the_setting()
+    {
+        using var holder = new TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((IPEndPoint)holder.LocalEndpoint).Port;
+
+        await using var apphost = AppHostProcess.Start($"--AppHost:KeyServicePort={port}", "--AppHost:BusyPortWait=00:00:01");
+        Assert.True(apphost.Process.WaitForExit(TimeSpan.FromMinutes(2)), "the AppHost did not exit");
+
+        Assert.NotEqual(0, apphost.Process.ExitCode);
+        var lines = apphost.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var line = Assert.Single(lines);
+        Assert.Contains($"Port {port} (keyservice instance 0) is already in use", line, StringComparison.Ordinal);
+        Assert.Contains("--AppHost:KeyServicePort", line, StringComparison.Ordinal);
+        Assert.Contains("--AppHost:RandomPorts=true", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ctrl_C_stops_everything_before_the_apphost_returns_and_a_second_run_gets_the_same_ports()
+    {
+        var keyservicePort = FreePortWithSibling();
+        var totservicePort = FreePortWithSibling();
+        string[] ports = [$"--AppHost:KeyServicePort={keyservicePort}", $"--AppHost:TotServicePort={totservicePort}", "--AppHost:BusyPortWait=00:00:00"];
+
+        await using (var first = AppHostProcess.Start(ports))
+        {
+            await first.WaitForOutputAsync("MCP endpoint", Startup);
+            Assert.True(first.MarkedProcesses().Count >= 8, $"expected the orchestrator, dashboard, redis and three services: {first.MarkedProcesses().Count}");
+
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            first.Signal("INT");
+            Assert.True(first.Process.WaitForExit(TimeSpan.FromSeconds(60)), "Ctrl+C did not stop the AppHost within 60 s");
+            var exited = clock.Elapsed;
+            var left = first.MarkedProcesses().Where(pid => pid != first.Process.Id).ToList();
+            TestContext.Current.TestOutputHelper?.WriteLine($"Ctrl+C: the AppHost returned after {exited.TotalSeconds:F1} s with {left.Count} processes left");
+            Assert.Empty(left);
+        }
+
+        // Straight away, on the same fixed ports, without any grace period for busy ports.
+        await using var second = AppHostProcess.Start(ports);
+        await second.WaitForOutputAsync("MCP endpoint", Startup);
+        Assert.Contains($"http://localhost:{totservicePort}/mcp", second.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task After_SIGKILL_of_the_apphost_nothing_it_started_survives()
+    {
+        await using var apphost = AppHostProcess.Start("--AppHost:RandomPorts=true");
+        await apphost.WaitForOutputAsync("MCP endpoint", Startup);
+        var started = apphost.MarkedProcesses().Count;
+        Assert.True(started >= 8, $"expected the orchestrator, dashboard, redis and three services: {started}");
+
+        apphost.Signal("KILL");
+        var gone = await apphost.WaitForNoMarkedProcessAsync(TimeSpan.FromSeconds(90));
+        TestContext.Current.TestOutputHelper?.WriteLine($"SIGKILL: all {started} processes were gone after {gone.TotalSeconds:F1} s");
+    }
+
+    /// <summary>A free port whose "+10" sibling (the second KeyService instance's port) is free too.</summary>
+    private static int FreePortWithSibling()
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var port = AppHostProcess.FreePort();
+            if (port + 10 < 65535 && IsFree(port + 10))
+            {
+                return port;
+            }
+        }
+        throw new InvalidOperationException("No free port pair.");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
