@@ -31,13 +31,7 @@ public sealed class DeployScript : IDisposable
 
     public DeployScript()
     {
-        var source = Repository.PathOf("aspirate-output");
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".secret.env", StringComparison.Ordinal)))
-        {
-            var target = Path.Combine(Manifests, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
+        CopyCommittedManifests(Manifests);
         var bin = Directory.CreateDirectory(Path.Combine(_scratch.Path, "bin")).FullName;
         File.CreateSymbolicLink(Path.Combine(bin, "kubectl"), Path.Combine(AppContext.BaseDirectory, "Deploy", "fake-kubectl"));
         Environment = new(StringComparer.Ordinal)
@@ -66,6 +60,18 @@ public sealed class DeployScript : IDisposable
              "--timeout", "30s", "--manifests", Manifests, "--output", Output, .. extra],
             environment: Environment,
             timeout: TimeSpan.FromMinutes(3));
+
+    /// <summary>Copies the committed tree without any operator secret file, so runs never write into the repository.</summary>
+    public static void CopyCommittedManifests(string target)
+    {
+        var source = Repository.PathOf("aspirate-output");
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".secret.env", StringComparison.Ordinal)))
+        {
+            var copy = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+    }
 
     /// <summary>Every kubectl call, arguments joined by spaces, in order.</summary>
     public IReadOnlyList<string> Calls() => File.Exists(Log) ? File.ReadAllLines(Log) : [];

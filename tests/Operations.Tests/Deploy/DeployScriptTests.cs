@@ -42,9 +42,7 @@ public sealed class DeployScriptTests : IDisposable
     [Fact]
     public async Task A_good_deployment_generates_secrets_applies_waits_and_checks_health_jwks_and_a_token_round_trip()
     {
-        await using var services = new FakeServices { SecretEnvPath = _deploy.KeyServiceSecrets, ExpectedResource = DeployScript.Audience };
-        await services.StartAsync();
-        _deploy.ForwardTo(services);
+        await using var services = await StartServicesAsync();
 
         var result = await _deploy.RunAsync();
 
@@ -81,9 +79,7 @@ public sealed class DeployScriptTests : IDisposable
     [Fact]
     public async Task Existing_secret_files_are_kept_byte_for_byte()
     {
-        await using var services = new FakeServices { SecretEnvPath = _deploy.KeyServiceSecrets, ExpectedResource = DeployScript.Audience };
-        await services.StartAsync();
-        _deploy.ForwardTo(services);
+        await using var services = await StartServicesAsync();
         const string clientSecret = "operator-chosen-secret-0123456789";
         var keyService = $"client-0-secret-hash={ClientSecretHasher.Hash(clientSecret)}\nkeyservice-kek={Convert.ToBase64String(new byte[32])}\n";
         File.WriteAllText(_deploy.KeyServiceSecrets, keyService);
@@ -145,12 +141,7 @@ public sealed class DeployScriptTests : IDisposable
     [InlineData(false, true, "totservice /mcp refused the token keyservice issued (HTTP 401)")]
     public async Task A_failed_check_after_the_rollout_rolls_back(bool emptyJwks, bool refuseTokens, string message)
     {
-        await using var services = new FakeServices
-        {
-            SecretEnvPath = _deploy.KeyServiceSecrets, ExpectedResource = DeployScript.Audience, EmptyJwks = emptyJwks, RefuseTokens = refuseTokens,
-        };
-        await services.StartAsync();
-        _deploy.ForwardTo(services);
+        await using var services = await StartServicesAsync(emptyJwks, refuseTokens);
 
         var result = await _deploy.RunAsync();
 
@@ -162,9 +153,7 @@ public sealed class DeployScriptTests : IDisposable
     [Fact]
     public async Task Without_the_prometheus_operator_it_applies_everything_but_the_monitoring_objects()
     {
-        await using var services = new FakeServices { SecretEnvPath = _deploy.KeyServiceSecrets, ExpectedResource = DeployScript.Audience };
-        await services.StartAsync();
-        _deploy.ForwardTo(services);
+        await using var services = await StartServicesAsync();
         _deploy.Environment["FAKE_MISSING"] = "monitoring";
 
         var result = await _deploy.RunAsync();
@@ -187,6 +176,18 @@ public sealed class DeployScriptTests : IDisposable
     }
 
     public void Dispose() => _deploy.Dispose();
+
+    /// <summary>Fake services the fake kubectl's port-forwards point at.</summary>
+    private async Task<FakeServices> StartServicesAsync(bool emptyJwks = false, bool refuseTokens = false)
+    {
+        var services = new FakeServices
+        {
+            SecretEnvPath = _deploy.KeyServiceSecrets, ExpectedResource = DeployScript.Audience, EmptyJwks = emptyJwks, RefuseTokens = refuseTokens,
+        };
+        await services.StartAsync();
+        _deploy.ForwardTo(services);
+        return services;
+    }
 
     private static Dictionary<string, string> ReadEnv(string path) =>
         File.ReadLines(path).Where(l => l.Contains('=', StringComparison.Ordinal))
