@@ -69,7 +69,7 @@ while [ $# -gt 0 ]; do
 done
 
 # --- arguments -------------------------------------------------------------------------------------------------
-[ -n "$domain" ] && [ -n "$registry" ] && [ -n "$tag" ] || { usage >&2; fail 2 "--domain, --image-registry and --tag are required"; }
+if [ -z "$domain" ] || [ -z "$registry" ] || [ -z "$tag" ]; then usage >&2; fail 2 "--domain, --image-registry and --tag are required"; fi
 [[ "$domain" =~ ^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$ ]] || fail 2 "--domain '$domain' is not a DNS name (lower case, e.g. company.com)"
 [[ "$registry" =~ ^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)*$ ]] || fail 2 "--image-registry '$registry' is not a registry path (e.g. registry.company.com/tot-mcp)"
 [[ "$tag" =~ ^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$ ]] || fail 2 "--tag '$tag' is not an image tag"
@@ -295,11 +295,11 @@ stop_forwards() { local pid; for pid in "${forwards[@]}"; do kill "$pid" 2>/dev/
 trap stop_forwards EXIT
 
 port_forward() { # service -> local port on stdout (kubectl picks a free one)
-  local log="$output/port-forward-$1.log" pid port="" i
+  local log="$output/port-forward-$1.log" pid port=""
   "$KUBECTL" -n "$namespace" port-forward "svc/$1" :8080 >"$log" 2>&1 &
   pid=$!
   forwards+=("$pid")
-  for i in $(seq 1 50); do
+  for _ in $(seq 1 50); do
     port="$(sed -n 's/^Forwarding from 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$log" | head -1)"
     [ -n "$port" ] && break
     kill -0 "$pid" 2>/dev/null || break
@@ -311,25 +311,26 @@ port_forward() { # service -> local port on stdout (kubectl picks a free one)
 
 http() { curl -sS --max-time 10 -o "$output/response" -w '%{http_code}' "$@" 2>/dev/null || true; }
 
-# Declared before the forwards start: they are background jobs of this shell, not of a subshell.
-keyservice_log="$output/port-forward-keyservice.log"
-: >"$keyservice_log"
-port_forward keyservice >"$output/port-keyservice" || rollback 5 "kubectl port-forward svc/keyservice did not start: $(cat "$keyservice_log")"
+# Not in $(...): the forwards must be jobs of this shell so the EXIT trap can stop them.
+port_forward keyservice >"$output/port-keyservice" || rollback 5 "kubectl port-forward svc/keyservice did not start"
 ks="http://127.0.0.1:$(cat "$output/port-keyservice")"
 port_forward totservice >"$output/port-totservice" || rollback 5 "kubectl port-forward svc/totservice did not start"
 ts="http://127.0.0.1:$(cat "$output/port-totservice")"
 
 [ "$(http "$ks/health")" = 200 ] || rollback 5 "keyservice /health is not 200"
 [ "$(http "$ts/health")" = 200 ] || rollback 5 "totservice /health is not 200"
-[ "$(http "$ks/.well-known/jwks.json")" = 200 ] && grep -q '"kid"' "$output/response" \
-  || rollback 5 "the JWKS at keyservice /.well-known/jwks.json is not 200 with at least one key"
+if [ "$(http "$ks/.well-known/jwks.json")" != 200 ] || ! grep -q '"kid"' "$output/response"; then
+  rollback 5 "the JWKS at keyservice /.well-known/jwks.json is not 200 with at least one key"
+fi
 
 # Secrets and the token travel in curl's config on stdin, never on a command line.
 status="$(printf 'user = "%s:%s"\n' "$client_id" "$(cat "$client_secret_file")" \
   | http -K - -d grant_type=client_credentials --data-urlencode "resource=$audience" "$ks/connect/token")"
 token="$(sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p' "$output/response")"
 rm -f "$output/response"
-[ "$status" = 200 ] && [ -n "$token" ] || rollback 5 "no token from keyservice /connect/token for client '$client_id' (HTTP $status)"
+if [ "$status" != 200 ] || [ -z "$token" ]; then
+  rollback 5 "no token from keyservice /connect/token for client '$client_id' (HTTP $status)"
+fi
 initialize='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"deploy-check","version":"1.0"}}}'
 mcp_headers=(-H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream')
 [ "$(http "${mcp_headers[@]}" -d "$initialize" "$ts/mcp")" = 401 ] || rollback 5 "totservice /mcp does not refuse a request without a token"
