@@ -230,6 +230,14 @@ fi
 
 # --- render and validate offline -------------------------------------------------------------------------------
 rendered="$output/rendered.yaml"
+forwards=()
+cleanup() {
+  local pid
+  for pid in "${forwards[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # A real run's render holds the real Secrets: it must not outlive the run, whatever the outcome.
+  $dry_run || rm -f "$rendered"
+}
+trap cleanup EXIT
 "$KUBECTL" kustomize "$overlay" >"$rendered" || fail 3 "kubectl kustomize $overlay failed"
 problems=()
 for service in keyservice totservice; do
@@ -248,8 +256,6 @@ if $dry_run; then
   say "dry run: nothing applied, no secret generated (placeholders in $base_dir)"
   exit 0
 fi
-# The rendered file holds the Secrets: keep it only for dry runs.
-rm -f "$rendered"
 
 # --- apply -----------------------------------------------------------------------------------------------------
 workloads=(statefulset/redis deployment/keyservice deployment/totservice)
@@ -290,10 +296,6 @@ for w in "${workloads[@]}"; do
 done
 
 # --- checks through port-forwards ------------------------------------------------------------------------------
-forwards=()
-stop_forwards() { local pid; for pid in "${forwards[@]}"; do kill "$pid" 2>/dev/null || true; done; }
-trap stop_forwards EXIT
-
 port_forward() { # service -> local port on stdout (kubectl picks a free one)
   local log="$output/port-forward-$1.log" pid port=""
   "$KUBECTL" -n "$namespace" port-forward "svc/$1" :8080 >"$log" 2>&1 &

@@ -108,6 +108,21 @@ public sealed class DeployScriptTests : IDisposable
     }
 
     [Fact]
+    public async Task An_invalid_render_is_never_applied_and_its_secrets_do_not_stay_on_disk()
+    {
+        var deployment = Path.Combine(_deploy.Manifests, "keyservice", "deployment.yaml");
+        File.WriteAllText(deployment, File.ReadAllText(deployment).Replace("image: keyservice", "image: other.example.org/ks:1", StringComparison.Ordinal));
+
+        var result = await _deploy.RunAsync();
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains($"deploy: keyservice does not run {DeployScript.Registry}/keyservice:{DeployScript.Tag}", result.Error, StringComparison.Ordinal);
+        Assert.Empty(_deploy.CallsOf("apply"));
+        Assert.True(File.Exists(_deploy.KeyServiceSecrets), "secrets are generated before the render");
+        Assert.False(File.Exists(Path.Combine(_deploy.Output, "rendered.yaml")), "the rendered Secrets must not stay on disk");
+    }
+
+    [Fact]
     public async Task A_failed_rollout_rolls_back_the_workloads_this_run_changed_and_exits_non_zero()
     {
         _deploy.Environment["FAKE_UNCHANGED"] = "statefulset/redis";
