@@ -148,6 +148,8 @@ public abstract class AppModelTests<TModel>(TModel model) where TModel : TestApp
             .ToDictionary(g => g.Key, g => g.Last()[1], StringComparer.Ordinal);
 }
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class GarnetAppModelTests(GarnetAppModel model) : AppModelTests<GarnetAppModel>(model), IClassFixture<GarnetAppModel>;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class RedisServerAppModelTests(RedisServerAppModel model) : AppModelTests<RedisServerAppModel>(model), IClassFixture<RedisServerAppModel>;
