@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The test command of the README, and what CI runs (.ci/run, .github/workflows/ci.yml): installs the tools the
+# suites use when it may (as root, with apt-get), builds with warnings as errors, runs every test project, and
+# ends with one line "N passed, N failed". Results (trx, screenshots) land in TestResults/.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+# Debian packages the suites use: redis-server (the integration suite runs on it and on Garnet), prometheus
+# (promtool checks the alert rules and the Grafana queries), chromium (the dashboard test), shellcheck (deploy.sh).
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+  missing=()
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v promtool >/dev/null || missing+=(prometheus)
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v shellcheck >/dev/null || missing+=(shellcheck)
+  command -v node >/dev/null || missing+=(nodejs npm)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing ${missing[*]}..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}") >/dev/null 2>&1 \
+      || echo "warning: could not install ${missing[*]}; the tests that need them will say so"
+  fi
+  # The packages start system-wide servers on 6379 and 9090; the tests start their own on free ports.
+  if command -v systemctl >/dev/null; then
+    systemctl stop redis-server prometheus >/dev/null 2>&1 || true
+  fi
+fi
+if ! command -v kubectl >/dev/null; then
+  echo "warning: kubectl is not on PATH (Debian does not package it); the Kubernetes output tests will fail and say so"
+fi
+
+dotnet tool restore >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+if command -v npm >/dev/null; then
+  npm ci --silent --prefix tests/Operations.Tests/tools >/dev/null 2>&1 || echo "warning: npm ci failed; the workflow lint test will say so"
+fi
+dotnet build Aspire.sln -warnaserror -nologo -v:q || { echo "0 passed, 1 failed"; exit 1; }
+
+results="$PWD/TestResults"
+rm -rf "$results"
+mkdir -p "$results"
+export TEST_RESULTS_DIRECTORY="$results"
+dotnet test Aspire.sln --no-build --nologo --logger "trx;LogFilePrefix=results" --results-directory "$results" --blame-hang-timeout 10m
+status=$?
+
+passed=0
+failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -1)"
+  p="$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  f="$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # A crashed or aborted test host reports no failure of its own: count it.
+  failed=1
+fi
+echo "$passed passed, $failed failed"
+exit "$status"
