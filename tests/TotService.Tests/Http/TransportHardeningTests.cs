@@ -1,7 +1,7 @@
 using System.Net;
 using TotService.Tests.Infrastructure;
 
-namespace TotService.Tests.Hardening;
+namespace TotService.Tests.Http;
 
 /// <summary>Origin and Host checks, body cap, per-client rate limit, and error bodies without internals.</summary>
 public sealed class TransportHardeningTests : IAsyncLifetime

@@ -1,16 +1,16 @@
 using TotService.Configuration;
-using TotService.Hardening;
+using TotService.Http;
 
-namespace TotService.Tests.Hardening;
+namespace TotService.Tests.Http;
 
 public sealed class AllowedRequestSourcesTests
 {
-    private static AllowedRequestSources Sources(string[]? hosts = null, string[]? origins = null) => new(new TotServiceOptions
+    private static AllowedRequestSources Sources(string[]? hosts = null, string[]? origins = null, bool development = false) => new(new TotServiceOptions
     {
         Audience = "https://tot.example.com/mcp",
         AllowedHosts = hosts ?? [],
         AllowedOrigins = origins ?? [],
-    });
+    }, development);
 
     [Theory]
     [InlineData("tot.example.com", true)]
@@ -56,5 +56,32 @@ public sealed class AllowedRequestSourcesTests
     public void Origins_match_exactly_ignoring_case_and_a_trailing_slash(string origin, bool allowed)
     {
         Assert.Equal(allowed, Sources(origins: ["https://app.example.com/"]).IsAllowedOrigin(origin));
+    }
+
+    [Theory]
+    [InlineData("https://tot.example.com", true)]
+    [InlineData("https://tot.example.com:443", false)]
+    [InlineData("http://tot.example.com", false)]
+    public void The_servers_own_origin_is_allowed_without_configuration(string origin, bool allowed)
+    {
+        Assert.Equal(allowed, Sources().IsAllowedOrigin(origin));
+    }
+
+    [Theory]
+    [InlineData("http://localhost:6274", true, true)]
+    [InlineData("http://127.0.0.1:5173", true, true)]
+    [InlineData("https://[::1]:8443", true, true)]
+    [InlineData("http://localhost", true, true)]
+    [InlineData("http://localhost:6274", false, false)]
+    [InlineData("http://localhost.evil.test:6274", true, false)]
+    [InlineData("http://localhost:6274/path", true, false)]
+    [InlineData("http://user@localhost:6274", true, false)]
+    [InlineData("http://localhost:99999", true, false)]
+    [InlineData("http://localhost:", true, false)]
+    [InlineData("file://localhost", true, false)]
+    [InlineData("null", true, false)]
+    public void Loopback_origins_on_any_port_are_allowed_in_development_only(string origin, bool development, bool allowed)
+    {
+        Assert.Equal(allowed, Sources(development: development).IsAllowedOrigin(origin));
     }
 }

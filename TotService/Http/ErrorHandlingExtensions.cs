@@ -1,4 +1,4 @@
-namespace TotService.Hardening;
+namespace TotService.Http;
 
 public static class ErrorHandlingExtensions
 {

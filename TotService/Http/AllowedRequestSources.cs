@@ -1,13 +1,14 @@
 using System.Collections.Frozen;
 using TotService.Configuration;
 
-namespace TotService.Hardening;
+namespace TotService.Http;
 
 /// <summary>
 /// The Host names and Origins TotService accepts (MCP transport spec: DNS rebinding protection), worked out once from
 /// the options: hosts from <see cref="TotServiceOptions.AllowedHosts"/> (exact names, <c>*.suffix</c> or <c>*</c>) or,
-/// when none are set, the audience's host plus loopback; origins from <see cref="TotServiceOptions.AllowedOrigins"/>.
-/// Comparisons are ordinal ignoring case and allocate nothing per request.
+/// when none are set, the audience's host plus loopback; origins: the audience's own origin, those in
+/// <see cref="TotServiceOptions.AllowedOrigins"/> and, in Development only, loopback origins on any port (a browser-based
+/// MCP client on the developer's machine). Comparisons are ordinal ignoring case.
 /// </summary>
 public sealed class AllowedRequestSources
 {
@@ -17,8 +18,9 @@ public sealed class AllowedRequestSources
     private readonly FrozenSet<string> _exactHosts;
     private readonly string[] _hostSuffixes;
     private readonly FrozenSet<string> _origins;
+    private readonly bool _loopbackOrigins;
 
-    public AllowedRequestSources(TotServiceOptions options)
+    public AllowedRequestSources(TotServiceOptions options, bool isDevelopment)
     {
         IEnumerable<string> hosts = options.AllowedHosts.Length > 0
             ? options.AllowedHosts
@@ -26,7 +28,10 @@ public sealed class AllowedRequestSources
         _anyHost = hosts.Contains("*");
         _exactHosts = hosts.Where(h => h != "*" && !h.StartsWith("*.", StringComparison.Ordinal)).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
         _hostSuffixes = [.. hosts.Where(h => h.StartsWith("*.", StringComparison.Ordinal)).Select(h => h[1..])];
-        _origins = options.AllowedOrigins.Select(o => o.TrimEnd('/')).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+        _origins = options.AllowedOrigins.Select(o => o.TrimEnd('/'))
+            .Append(new Uri(options.Audience).GetLeftPart(UriPartial.Authority))
+            .ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+        _loopbackOrigins = isDevelopment;
     }
 
     /// <summary><paramref name="host"/> is the Host header's value, with or without a port.</summary>
@@ -52,10 +57,37 @@ public sealed class AllowedRequestSources
     }
 
     public bool IsAllowedOrigin(ReadOnlySpan<char> origin) =>
-        _origins.GetAlternateLookup<ReadOnlySpan<char>>().Contains(origin.TrimEnd('/'));
+        _origins.GetAlternateLookup<ReadOnlySpan<char>>().Contains(origin.TrimEnd('/'))
+        || (_loopbackOrigins && IsLoopbackOrigin(origin));
+
+    /// <summary><c>http(s)://localhost|127.0.0.1|[::1][:port]</c> and nothing after the authority.</summary>
+    private static bool IsLoopbackOrigin(ReadOnlySpan<char> origin)
+    {
+        var rest = origin.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? origin[7..]
+            : origin.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? origin[8..]
+            : [];
+        if (rest.IsEmpty || rest.IndexOfAny('/', '@') >= 0)
+        {
+            return false;
+        }
+        var host = HostName(rest);
+        var port = rest[host.Length..];
+        if (!port.IsEmpty && (port[0] != ':' || port.Length == 1 || !int.TryParse(port[1..], System.Globalization.NumberStyles.None, null, out var number) || number > 65535))
+        {
+            return false;
+        }
+        foreach (var loopback in LoopbackHosts)
+        {
+            if (host.Equals(loopback, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /// <summary>The host name without the port; IPv6 literals keep their brackets (<c>[::1]:80</c> gives <c>[::1]</c>).</summary>
-    private static ReadOnlySpan<char> HostName(ReadOnlySpan<char> host)
+    internal static ReadOnlySpan<char> HostName(ReadOnlySpan<char> host)
     {
         if (host.StartsWith('['))
         {
