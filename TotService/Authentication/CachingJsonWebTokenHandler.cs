@@ -19,7 +19,7 @@ namespace TotService.Authentication;
 /// </list>
 /// Failures are never remembered. Before any parsing it refuses tokens over the size cap and tokens with characters
 /// outside base64url and '.', such as '=' padding (RFC 7515 compact serialization has none), so one signed token has
-/// one spelling. When a token names a <c>kid</c> the keys lack, it waits briefly for the refresh JwtBearer's
+/// one spelling; after validation it refuses tokens with a <c>crit</c> header, as it understands no extension. When a token names a <c>kid</c> the keys lack, it waits briefly for the refresh JwtBearer's
 /// configuration manager starts, so a freshly rotated key works on its first request.
 /// </summary>
 public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider, KeyServiceJwksRetriever? jwks = null) : JsonWebTokenHandler
@@ -72,6 +72,11 @@ public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider, KeySer
         if (result.Exception is SecurityTokenSignatureKeyNotFoundException && await WaitForKeyRefreshAsync(validationParameters))
         {
             result = await base.ValidateTokenAsync(token, validationParameters);
+        }
+        if (result.IsValid && result.SecurityToken is JsonWebToken critical && critical.TryGetHeaderValue<object>("crit", out _))
+        {
+            // RFC 7515 section 4.1.11: extensions listed in crit must be understood; KeyService uses none, so none are.
+            return Refused(new SecurityTokenMalformedException("The token names critical header extensions."));
         }
         if (result.IsValid && result.SecurityToken is JsonWebToken jwt && result.ClaimsIdentity is { } identity)
         {

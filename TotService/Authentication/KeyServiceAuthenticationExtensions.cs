@@ -72,6 +72,7 @@ public static class KeyServiceAuthenticationExtensions
                         RequireSignedTokens = true,
                         ValidateIssuer = true,
                         ValidateAudience = true,
+                        IgnoreTrailingSlashWhenValidatingAudience = false, // the audience is one exact URL
                         ValidateLifetime = true,
                         ValidateIssuerSigningKey = true,
                         // KeyService always sends a kid; a token must name a published key, not be tried against all.
