@@ -2,8 +2,9 @@ using TotService.Authentication;
 using TotService.Authorization;
 using TotService.Configuration;
 using TotService.Diagnostics;
-using TotService.Hardening;
+using TotService.Http;
 using TotService.Mcp;
+using TotService.RateLimiting;
 using TotService.Tools;
 
 namespace TotService;
@@ -23,8 +24,10 @@ public static class TotServiceComposition
         }
         builder.AddTotServiceOptions();
         builder.Services.AddSingleton<TotServiceMetrics>();
-        builder.AddKeyServiceAuthentication();
-        builder.AddTransportHardening();
+        builder.AddHttpPerimeter();             // Kestrel limits, no Server header, ProblemDetails without internals
+        builder.AddKeyServiceAuthentication();  // JwtBearer for KeyService tokens, JWKS through ConfigurationManager
+        builder.AddTotAuthorization();          // a policy per scope, and /mcp's
+        builder.AddPerClientRateLimiting();     // token bucket per token subject
         builder.AddTotMcpServer();
         builder.AddTotTools();                  // ToT engine, background runs, trees, stores (Redis or memory)
         return builder;
@@ -33,8 +36,13 @@ public static class TotServiceComposition
     public static WebApplication MapTotService(this WebApplication app)
     {
         app.UseSafeErrorResponses();            // ProblemDetails, never exception details
-        app.UseMcpGate();                       // /mcp: Host, Origin, body cap, KeyService token, rate limit, scopes
+        app.UseRequestSources();                // /mcp and metadata: Host and Origin
+        app.UseMcpRequestMetrics();             // /mcp: every request counted, refused ones too
         app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseMcpRequestGuard();               // POST /mcp: media type, body cap, one reading of the body, tool scopes
 
         app.MapDefaultEndpoints();
         app.MapProtectedResourceMetadataApi();

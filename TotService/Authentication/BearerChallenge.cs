@@ -1,13 +1,15 @@
 using Microsoft.Net.Http.Headers;
+using ModelContextProtocol.Protocol;
 using TotService.Authorization;
 using TotService.Configuration;
+using TotService.Mcp;
 
 namespace TotService.Authentication;
 
 /// <summary>
 /// <c>WWW-Authenticate</c> values as the MCP authorization spec asks (RFC 6750 section 3 with RFC 9728's
-/// <c>resource_metadata</c>). Written by hand because the SDK's <c>McpAuthenticationHandler</c> never
-/// emits <c>scope</c> or <c>insufficient_scope</c>.
+/// <c>resource_metadata</c>). Written here because the SDK's <c>McpAuthenticationHandler</c> never emits <c>scope</c>
+/// or <c>insufficient_scope</c>.
 /// </summary>
 public sealed class BearerChallenge(ResourceUrls urls)
 {
@@ -25,5 +27,13 @@ public sealed class BearerChallenge(ResourceUrls urls)
     {
         response.StatusCode = StatusCodes.Status401Unauthorized;
         response.Headers[HeaderNames.WWWAuthenticate] = Unauthorized(tokenWasSent);
+    }
+
+    /// <summary>403 with the challenge and a JSON-RPC error naming the scope; <paramref name="id"/> is the refused request's.</summary>
+    public Task WriteInsufficientScopeAsync(HttpResponse response, string scope, RequestId id)
+    {
+        response.Headers[HeaderNames.WWWAuthenticate] = InsufficientScope(scope);
+        return JsonRpcErrors.WriteAsync(response, StatusCodes.Status403Forbidden, JsonRpcErrors.Refused,
+            $"Insufficient scope: this request needs '{scope}'.", id);
     }
 }

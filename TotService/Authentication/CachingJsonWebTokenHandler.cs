@@ -1,26 +1,28 @@
+using System.Buffers;
 using System.Collections.Concurrent;
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace TotService.Authentication;
 
 /// <summary>
-/// <see cref="JsonWebTokenHandler"/> that remembers tokens it has fully validated, so a client sending the same
-/// bearer token on every MCP request pays the RS256 signature check (most of the validation cost) once per token
-/// instead of once per request (docs/BENCHMARKS.md). A remembered token is accepted again only while
+/// The <see cref="JsonWebTokenHandler"/> that JwtBearer validates KeyService tokens with (its <c>TokenHandlers</c>).
+/// It remembers tokens it has fully validated, so a client sending the same bearer token on every MCP request pays
+/// the RS256 signature check (most of the validation cost) once per token. A remembered token is accepted again only
+/// while
 /// <list type="bullet">
 /// <item>it is byte-for-byte the same string (the cache key is the whole token, so nothing else can match it);</item>
 /// <item>its <c>exp</c> has not passed (no clock skew is granted to a remembered token; after <c>exp</c> it is
 /// validated from scratch, which applies the configured skew);</item>
-/// <item>the key that signed it is still among the signing keys of this request's parameters, so a key removed from
-/// KeyService's JWKS stops validating its tokens at the next key refresh, as it would without the cache.</item>
+/// <item>the key that signed it is still published (in the parameters or the configuration manager's current keys),
+/// so a key removed from KeyService's JWKS stops validating its tokens at the next key refresh.</item>
 /// </list>
-/// Every valid token's identity is a read-only <see cref="CallerIdentity"/>, built once and shared by the requests
-/// that present the token. Failures are never remembered. The cache is bounded (<see cref="Capacity"/>): when full, expired entries go first,
-/// then an arbitrary eighth of the rest.
+/// Failures are never remembered. Before any parsing it refuses tokens over the size cap and tokens with characters
+/// outside base64url and '.', such as '=' padding (RFC 7515 compact serialization has none), so one signed token has
+/// one spelling; after validation it refuses tokens with a <c>crit</c> header, as it understands no extension. When a token names a <c>kid</c> the keys lack, it waits briefly for the refresh JwtBearer's
+/// configuration manager starts, so a freshly rotated key works on its first request.
 /// </summary>
-public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider) : JsonWebTokenHandler
+public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider, KeyServiceJwksRetriever? jwks = null) : JsonWebTokenHandler
 {
     /// <summary>
     /// Remembered tokens per replica: a few MiB at most (token, parsed token and identity). Clients reuse a token
@@ -28,27 +30,55 @@ public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider) : Json
     /// </summary>
     public const int Capacity = 256;
 
+    /// <summary>The manager starts its refresh on a thread-pool thread: how long to wait for that fetch to begin.</summary>
+    private static readonly TimeSpan FetchStartGrace = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long a request waits for a forced fetch before it is judged with the keys it has.</summary>
+    private static readonly TimeSpan ForcedRefreshWait = TimeSpan.FromSeconds(5);
+
+    private static readonly SearchValues<char> CompactJwsCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.");
+
     private readonly ConcurrentDictionary<string, Validated> _validated = new(StringComparer.Ordinal);
 
-    /// <summary>
-    /// The identity of a token validated before, while it is still acceptable (same bytes, before <c>exp</c>, its key
-    /// among <paramref name="publishedKeyIds"/>): the per-request path, with no task and no result object.
-    /// </summary>
-    public bool TryGetValidated(string token, IReadOnlySet<string> publishedKeyIds, [NotNullWhen(true)] out CallerIdentity? identity)
-    {
-        identity = Recall(token, publishedKeyIds, static (keyIds, keyId) => keyIds.Contains(keyId))?.Identity;
-        return identity is not null;
-    }
+    /// <summary>Whether <paramref name="token"/> could be a JWS in compact serialization at all (untrusted input).</summary>
+    public static bool IsCompactJws(ReadOnlySpan<char> token) =>
+        !token.IsEmpty && token.IndexOfAnyExcept(CompactJwsCharacters) < 0;
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
-        if (token is not null && Recall(token, validationParameters, HasSigningKey) is { } known)
+        if (token is null || validationParameters is null)
         {
-            return known.ToResult();
+            return await base.ValidateTokenAsync(token!, validationParameters!);
+        }
+        if (token.Length > MaximumTokenSizeInBytes)
+        {
+            return Refused(new TokenTooLargeException());
+        }
+        if (!IsCompactJws(token))
+        {
+            return Refused(new SecurityTokenMalformedException("The token is not base64url-encoded JWS compact serialization."));
+        }
+        if (_validated.TryGetValue(token, out var known))
+        {
+            if (timeProvider.GetUtcNow() < known.Expires && await IsPublishedAsync(validationParameters, known.KeyId))
+            {
+                return known.ToResult();
+            }
+            _validated.TryRemove(token, out _);
         }
 
-        var result = await base.ValidateTokenAsync(token!, validationParameters);
-        if (result.IsValid && result.SecurityToken is JsonWebToken jwt && result.ClaimsIdentity is { } identity && token is not null)
+        var result = await base.ValidateTokenAsync(token, validationParameters);
+        if (result.Exception is SecurityTokenSignatureKeyNotFoundException && await WaitForKeyRefreshAsync(validationParameters))
+        {
+            result = await base.ValidateTokenAsync(token, validationParameters);
+        }
+        if (result.IsValid && result.SecurityToken is JsonWebToken critical && critical.TryGetHeaderValue<object>("crit", out _))
+        {
+            // RFC 7515 section 4.1.11: extensions listed in crit must be understood; KeyService uses none, so none are.
+            return Refused(new SecurityTokenMalformedException("The token names critical header extensions."));
+        }
+        if (result.IsValid && result.SecurityToken is JsonWebToken jwt && result.ClaimsIdentity is { } identity)
         {
             var validated = new Validated(jwt, new CallerIdentity(identity), new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), jwt.Kid, result.Issuer, result.TokenType);
             Remember(token, validated);
@@ -57,22 +87,41 @@ public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider) : Json
         return result;
     }
 
-    /// <summary>
-    /// The one rule for answering from memory: the same token string, before its <c>exp</c> (no skew), signed by a key
-    /// that is still published. A remembered token that fails it is forgotten, so full validation judges it next.
-    /// </summary>
-    private Validated? Recall<TKeys>(string token, TKeys keys, Func<TKeys, string, bool> isPublished)
+    /// <summary>True when a JWKS fetch ended and changed the keys, so validating again can help.</summary>
+    private async Task<bool> WaitForKeyRefreshAsync(TokenValidationParameters parameters)
     {
-        if (token.Length > MaximumTokenSizeInBytes || !_validated.TryGetValue(token, out var known))
+        if (jwks is null || parameters.ConfigurationManager is not { } manager)
         {
-            return null;
+            return false;
         }
-        if (timeProvider.GetUtcNow() < known.Expires && isPublished(keys, known.KeyId))
+        var before = await manager.GetBaseConfigurationAsync(CancellationToken.None);
+        var fetched = jwks.NextFetchCompleted;
+        if (!jwks.IsFetching)
         {
-            return known;
+            await Task.WhenAny(fetched, Task.Delay(FetchStartGrace, timeProvider));
+            if (!fetched.IsCompleted && !jwks.IsFetching)
+            {
+                return false; // the refresh was rate limited: no fetch is coming
+            }
         }
-        _validated.TryRemove(token, out _);
-        return null;
+        try
+        {
+            await fetched.WaitAsync(ForcedRefreshWait, timeProvider);
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        // The manager stores the keys just after the retriever returns them: give it a moment to swap.
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            if (!ReferenceEquals(await manager.GetBaseConfigurationAsync(CancellationToken.None), before))
+            {
+                return true;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(10), timeProvider);
+        }
+        return false;
     }
 
     private void Remember(string token, Validated validated)
@@ -104,20 +153,29 @@ public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider) : Json
         }
     }
 
-    private static bool HasSigningKey(TokenValidationParameters parameters, string keyId)
+    private static async ValueTask<bool> IsPublishedAsync(TokenValidationParameters parameters, string keyId)
     {
-        if (parameters.IssuerSigningKeys is { } keys)
+        if (Contains(parameters.IssuerSigningKeys, keyId) || string.Equals(parameters.IssuerSigningKey?.KeyId, keyId, StringComparison.Ordinal))
         {
-            foreach (var key in keys)
+            return true;
+        }
+        return parameters.ConfigurationManager is { } manager
+            && Contains((await manager.GetBaseConfigurationAsync(CancellationToken.None))?.SigningKeys, keyId);
+    }
+
+    private static bool Contains(IEnumerable<SecurityKey>? keys, string keyId)
+    {
+        foreach (var key in keys ?? [])
+        {
+            if (string.Equals(key.KeyId, keyId, StringComparison.Ordinal))
             {
-                if (string.Equals(key.KeyId, keyId, StringComparison.Ordinal))
-                {
-                    return true;
-                }
+                return true;
             }
         }
-        return string.Equals(parameters.IssuerSigningKey?.KeyId, keyId, StringComparison.Ordinal);
+        return false;
     }
+
+    private static TokenValidationResult Refused(Exception exception) => new() { IsValid = false, Exception = exception };
 
     private sealed record Validated(JsonWebToken Token, CallerIdentity Identity, DateTimeOffset Expires, string KeyId, string? Issuer, string? TokenType)
     {
@@ -132,3 +190,6 @@ public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider) : Json
         };
     }
 }
+
+/// <summary>The bearer token is larger than <c>TotService:MaxTokenBytes</c>; refused before parsing.</summary>
+public sealed class TokenTooLargeException() : SecurityTokenMalformedException("The bearer token is larger than allowed.");

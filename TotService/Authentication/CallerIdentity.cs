@@ -26,7 +26,6 @@ public sealed class CallerIdentity : ClaimsIdentity
             .SelectMany(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .ToFrozenSet(StringComparer.Ordinal);
         SortedScopes = [.. Scopes.Order(StringComparer.Ordinal)];
-        Principal = new CallerPrincipal(this);
     }
 
     /// <summary>The token's <c>sub</c>; empty when it has none (such a token is refused).</summary>
@@ -39,9 +38,6 @@ public sealed class CallerIdentity : ClaimsIdentity
 
     /// <summary><see cref="Scopes"/> in ordinal order, for answers that list them.</summary>
     public IReadOnlyList<string> SortedScopes { get; }
-
-    /// <summary>The one principal wrapping this identity, handed to every request with this token.</summary>
-    public CallerPrincipal Principal { get; }
 
     public override IEnumerable<Claim> Claims => _claims;
 

@@ -1,27 +1,99 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+using TotService.Configuration;
 
 namespace TotService.Authentication;
 
 public static class KeyServiceAuthenticationExtensions
 {
     /// <summary>
-    /// Validation of KeyService access tokens per DESIGN.md section 5 (<see cref="KeyServiceTokenValidator"/>), with
-    /// keys only from KeyService's JWKS (<see cref="KeyServiceSigningKeys"/>). <see cref="Hardening.McpGateMiddleware"/>
-    /// authenticates every <c>/mcp</c> request with it; nothing else in TotService needs a caller.
+    /// ASP.NET Core authentication with one JwtBearer scheme for KeyService access tokens: RS256 only, <c>typ</c>
+    /// <c>at+jwt</c>, issuer, audience, lifetime with bounded skew, a subject, keys only from KeyService's JWKS through
+    /// JwtBearer's <see cref="ConfigurationManager{T}"/> (header parameters <c>jku</c>, <c>x5u</c> and <c>jwk</c> are
+    /// never followed), the token from the Authorization header only, and validated tokens remembered by
+    /// <see cref="CachingJsonWebTokenHandler"/>.
     /// </summary>
     public static IHostApplicationBuilder AddKeyServiceAuthentication(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
-        // ServiceDefaults gives every client the standard resilience handler and service discovery, in that order: each
-        // retry attempt is resolved again and so goes to the next KeyService replica (round robin). This client swaps
-        // the handler for one with short retries (the defaults' 30 s would hold back the key cache, which retries on
-        // its own cadence), and a handler added per client lands inside service discovery, where every attempt would
-        // go to the replica picked first. Measured in the resilience suite: a valid token of a freshly activated key
-        // was refused while that replica was restarting. So the new handler is moved back to the outside.
+        AddJwksClient(services);
+        services.AddSingleton<KeyServiceJwksRetriever>();
+        services.AddSingleton(provider =>
+        {
+            var settings = provider.GetRequiredService<IOptions<TotServiceOptions>>().Value;
+            var retriever = provider.GetRequiredService<KeyServiceJwksRetriever>();
+            return new ConfigurationManager<OpenIdConnectConfiguration>(retriever.JwksUri.ToString(), retriever)
+            {
+                // The manager refuses intervals under its minimum; shorter settings (tests, benchmarks) get the minimum.
+                RefreshInterval = settings.JwksRefreshInterval < BaseConfigurationManager.MinimumRefreshInterval
+                    ? BaseConfigurationManager.MinimumRefreshInterval
+                    : settings.JwksRefreshInterval,
+                AutomaticRefreshInterval = settings.JwksAutomaticRefreshInterval,
+            };
+        });
+        services.AddSingleton<SigningKeysWarmUp>();
+        services.AddHostedService(provider => provider.GetRequiredService<SigningKeysWarmUp>());
+        services.AddHealthChecks().AddCheck<SigningKeysWarmUp>(SigningKeysWarmUp.HealthCheckName, tags: ["ready"]);
+        services.AddSingleton<BearerChallenge>();
+        services.AddSingleton<KeyServiceBearerEvents>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<TotServiceOptions>, ConfigurationManager<OpenIdConnectConfiguration>, KeyServiceJwksRetriever, TimeProvider>(
+                static (bearer, options, signingKeys, retriever, timeProvider) =>
+                {
+                    var settings = options.Value;
+                    bearer.MapInboundClaims = false;
+                    bearer.IncludeErrorDetails = false;     // no error_description: the metric and the log say why
+                    bearer.SaveToken = false;
+                    bearer.RefreshOnIssuerKeyNotFound = true;
+                    bearer.EventsType = typeof(KeyServiceBearerEvents);
+                    bearer.ConfigurationManager = signingKeys;
+                    bearer.TokenHandlers.Clear();
+                    bearer.TokenHandlers.Add(new CachingJsonWebTokenHandler(timeProvider, retriever)
+                    {
+                        MapInboundClaims = false,
+                        MaximumTokenSizeInBytes = settings.MaxTokenBytes,
+                    });
+                    bearer.TokenValidationParameters = new TokenValidationParameters
+                    {
+                        ValidIssuer = settings.Issuer,
+                        ValidAudience = settings.Audience,
+                        ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+                        ValidTypes = [TotClaims.AccessTokenType],
+                        ClockSkew = settings.ClockSkew,
+                        RequireExpirationTime = true,
+                        RequireSignedTokens = true,
+                        ValidateIssuer = true,
+                        ValidateAudience = true,
+                        IgnoreTrailingSlashWhenValidatingAudience = false, // the audience is one exact URL
+                        ValidateLifetime = true,
+                        ValidateIssuerSigningKey = true,
+                        // KeyService always sends a kid; a token must name a published key, not be tried against all.
+                        TryAllIssuerSigningKeys = false,
+                        NameClaimType = TotClaims.Subject,
+                        RoleClaimType = TotClaims.Scope,
+                    };
+                });
+        return builder;
+    }
+
+    /// <summary>
+    /// ServiceDefaults gives every client the standard resilience handler and service discovery, in that order: each
+    /// retry is resolved again and so goes to the next KeyService replica. This client swaps the handler for one with
+    /// short retries (the defaults' 30 s would hold back the key cache), and a handler added per client lands inside
+    /// service discovery, where every attempt would go to the replica picked first: so it is moved back outside.
+    /// </summary>
+    private static void AddJwksClient(IServiceCollection services)
+    {
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental, and the documented way to replace the defaults' handler.
-        var jwksClient = services.AddHttpClient(KeyServiceSigningKeys.HttpClientName, client =>
+        var jwksClient = services.AddHttpClient(KeyServiceJwksRetriever.HttpClientName, client =>
         {
             client.MaxResponseContentBufferSize = 1024 * 1024;
             client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
@@ -36,15 +108,6 @@ public static class KeyServiceAuthenticationExtensions
             });
 #pragma warning restore EXTEXP0001
         jwksClient.ConfigureAdditionalHttpMessageHandlers(static (handlers, _) => MoveResilienceOutermost(handlers));
-        services.AddSingleton<KeyServiceSigningKeys>();
-        services.AddSingleton<SigningKeysWarmUp>();
-        services.AddHostedService(provider => provider.GetRequiredService<SigningKeysWarmUp>());
-        services.AddHealthChecks().AddCheck<SigningKeysWarmUp>(SigningKeysWarmUp.HealthCheckName, tags: ["ready"]);
-        services.AddSingleton<BearerChallenge>();
-
-        services.AddSingleton<BearerTokenReader>();
-        services.AddSingleton<KeyServiceTokenValidator>();
-        return builder;
     }
 
     private static void MoveResilienceOutermost(IList<DelegatingHandler> handlers)

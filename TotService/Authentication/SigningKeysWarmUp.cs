@@ -1,30 +1,40 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace TotService.Authentication;
 
 /// <summary>
-/// Loads KeyService's signing keys at start-up, retrying until it answers, so the first caller does not pay
-/// for the fetch; readiness stays unhealthy until then (once loaded, cached keys keep it ready through outages).
+/// Loads KeyService's signing keys into JwtBearer's configuration manager at start-up, retrying until KeyService
+/// answers, so the first caller does not pay for the fetch; readiness stays unhealthy until then (once loaded, the
+/// manager keeps its keys through outages).
 /// </summary>
-public sealed class SigningKeysWarmUp(KeyServiceSigningKeys signingKeys, TimeProvider timeProvider) : BackgroundService, IHealthCheck
+public sealed class SigningKeysWarmUp(
+    ConfigurationManager<OpenIdConnectConfiguration> signingKeys,
+    KeyServiceJwksRetriever retriever,
+    TimeProvider timeProvider) : BackgroundService, IHealthCheck
 {
     public const string HealthCheckName = "keyservice-signing-keys";
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!signingKeys.HasKeys && !stoppingToken.IsCancellationRequested)
+        while (!retriever.HasLoadedKeys && !stoppingToken.IsCancellationRequested)
         {
-            await signingKeys.LoadInitialKeysAsync(stoppingToken);
-            if (!signingKeys.HasKeys)
+            try
             {
+                await signingKeys.GetConfigurationAsync(stoppingToken);
+            }
+            catch (InvalidOperationException)
+            {
+                // The retriever logged why; try again shortly.
                 await Task.Delay(RetryDelay, timeProvider, stoppingToken);
             }
         }
     }
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(signingKeys.HasKeys
+        Task.FromResult(retriever.HasLoadedKeys
             ? HealthCheckResult.Healthy()
             : HealthCheckResult.Unhealthy("KeyService signing keys have not been loaded yet."));
 }

@@ -12,6 +12,7 @@ public static class TokenFailureClassifier
 
     public static string Classify(Exception? exception) => exception switch
     {
+        TokenTooLargeException => Oversized,
         SecurityTokenExpiredException => "expired",
         SecurityTokenNotYetValidException => "not_yet_valid",
         SecurityTokenInvalidAudienceException => "wrong_audience",
@@ -22,7 +23,7 @@ public static class TokenFailureClassifier
         SecurityTokenInvalidSignatureException => "bad_signature",
         SecurityTokenNoExpirationException => "malformed",
         SecurityTokenMalformedException => "malformed",
-        SigningKeysUnavailableException => "keys_unavailable",
+        InvalidOperationException => "keys_unavailable", // ConfigurationManager: no keys could be loaded yet
         ArgumentException => "malformed",
         _ => "invalid",
     };

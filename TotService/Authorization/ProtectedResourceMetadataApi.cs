@@ -1,10 +1,15 @@
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using ModelContextProtocol;
+using ModelContextProtocol.Authentication;
 using TotService.Configuration;
 
 namespace TotService.Authorization;
 
-/// <summary>RFC 9728 OAuth 2.0 Protected Resource Metadata, as the MCP authorization spec requires.</summary>
+/// <summary>
+/// RFC 9728 OAuth 2.0 Protected Resource Metadata, as the MCP authorization spec requires, in the SDK's own
+/// <see cref="ProtectedResourceMetadata"/> type and JSON options. Served here rather than by the SDK's authentication
+/// handler, which serves one path and no caching header; clients try both the path-specific and the root variant.
+/// </summary>
 public static class ProtectedResourceMetadataApi
 {
     public static IEndpointRouteBuilder MapProtectedResourceMetadataApi(this IEndpointRouteBuilder app)
@@ -25,18 +30,14 @@ public static class ProtectedResourceMetadataApi
     {
         context.Response.Headers.CacheControl = "public, max-age=300";
         var settings = options.Value;
-        return TypedResults.Json(new ProtectedResourceMetadata(
-            settings.Audience,
-            [settings.Issuer],
-            TotScopes.All,
-            ["header"],
-            "Tree-of-Thoughts MCP"));
+        var metadata = new ProtectedResourceMetadata
+        {
+            Resource = settings.Audience,
+            AuthorizationServers = [settings.Issuer],
+            ScopesSupported = [.. TotScopes.All],
+            BearerMethodsSupported = ["header"],
+            ResourceName = "Tree-of-Thoughts MCP",
+        };
+        return TypedResults.Json(metadata, McpJsonUtilities.DefaultOptions);
     }
-
-    public sealed record ProtectedResourceMetadata(
-        [property: JsonPropertyName("resource")] string Resource,
-        [property: JsonPropertyName("authorization_servers")] IReadOnlyList<string> AuthorizationServers,
-        [property: JsonPropertyName("scopes_supported")] IReadOnlyList<string> ScopesSupported,
-        [property: JsonPropertyName("bearer_methods_supported")] IReadOnlyList<string> BearerMethodsSupported,
-        [property: JsonPropertyName("resource_name")] string ResourceName);
 }

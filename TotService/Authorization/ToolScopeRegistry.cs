@@ -3,19 +3,28 @@ using ModelContextProtocol.Server;
 
 namespace TotService.Authorization;
 
-/// <summary>Tool name → required scope, built once from every registered <see cref="McpServerTool"/>.</summary>
+/// <summary>
+/// Tool name → required scope, built once from every registered <see cref="McpServerTool"/>. Names compare ignoring
+/// case: a spelling the SDK might not resolve is still judged by the scope of the tool it resembles (fail closed).
+/// </summary>
 public sealed class ToolScopeRegistry
 {
     private readonly FrozenDictionary<string, string> _scopes;
 
     public ToolScopeRegistry(IEnumerable<McpServerTool> tools)
     {
-        var scopes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var scopes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var tool in tools)
         {
             var name = tool.ProtocolTool.Name;
-            // Metadata lists class attributes before method attributes, so the last one is the most specific.
-            var declared = tool.Metadata.OfType<RequiresScopeAttribute>().LastOrDefault()
+            // Authorization combines a class's and a method's attributes (both must pass), so exactly one is allowed.
+            var declarations = tool.Metadata.OfType<RequiresScopeAttribute>().ToList();
+            if (declarations.Count > 1)
+            {
+                throw new InvalidOperationException(
+                    $"MCP tool '{name}' declares [RequiresScope] on both its method and its class: keep one.");
+            }
+            var declared = declarations.SingleOrDefault()
                 ?? throw new InvalidOperationException(
                     $"MCP tool '{name}' declares no scope: add [RequiresScope(TotScopes.Read)] or [RequiresScope(TotScopes.Write)] to it.");
             if (!TotScopes.All.Contains(declared.Scope))
@@ -25,7 +34,7 @@ public sealed class ToolScopeRegistry
             }
             scopes[name] = declared.Scope;
         }
-        _scopes = scopes.ToFrozenDictionary(StringComparer.Ordinal);
+        _scopes = scopes.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>The scope <paramref name="toolName"/> needs, or null when no such tool exists.</summary>

@@ -22,7 +22,10 @@ public sealed class TotServiceOptions
     [Required]
     public string Audience { get; set; } = "";
 
-    /// <summary>Minimum time between two JWKS fetches forced by tokens with an unknown <c>kid</c>.</summary>
+    /// <summary>
+    /// Minimum time between two JWKS fetches forced by tokens with an unknown <c>kid</c>; values under one second act as
+    /// one second (the least <c>ConfigurationManager</c> accepts).
+    /// </summary>
     public TimeSpan JwksRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Time after which cached signing keys are refreshed in the background.</summary>
@@ -36,8 +39,9 @@ public sealed class TotServiceOptions
     public int MaxTokenBytes { get; set; } = 16 * 1024;
 
     /// <summary>
-    /// Browser origins (scheme://host[:port]) allowed to call <c>/mcp</c>. Requests without an Origin header
-    /// (non-browser clients) are allowed; any other Origin gets 403 (DNS-rebinding protection).
+    /// Browser origins (scheme://host[:port]) allowed to call <c>/mcp</c> besides the Audience's own origin (and, in
+    /// Development, loopback origins on any port). Requests without an Origin header (non-browser clients) are allowed;
+    /// any other Origin gets 403 (DNS-rebinding protection).
     /// </summary>
     public string[] AllowedOrigins { get; set; } = [];
 
@@ -52,6 +56,19 @@ public sealed class TotServiceOptions
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
     public RateLimitSettings RateLimit { get; set; } = new();
+
+    public SessionSettings Sessions { get; set; } = new();
+
+    /// <summary>Stateful MCP sessions held in this replica's memory.</summary>
+    public sealed class SessionSettings
+    {
+        /// <summary>Concurrent sessions one client (<c>sub</c>) may hold; an initialize beyond it gets 429.</summary>
+        [Range(1, 10_000)]
+        public int MaxPerClient { get; set; } = 16;
+
+        /// <summary>A session without a request or an open stream for this long is closed.</summary>
+        public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+    }
 
     /// <summary>Per-<c>sub</c> token bucket on <c>/mcp</c>.</summary>
     public sealed class RateLimitSettings

@@ -44,6 +44,14 @@ internal sealed class TotServiceOptionsValidator : IValidateOptions<TotServiceOp
                 failures.Add($"{Prefix}AllowedOrigins entries must be origins like https://app.example.com (no wildcard, no path), got '{origin}'.");
             }
         }
+        if (options.Sessions.IdleTimeout < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"{Prefix}Sessions:IdleTimeout must be at least one second, got {options.Sessions.IdleTimeout}.");
+        }
+        if (options.JwksAutomaticRefreshInterval < TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"{Prefix}JwksAutomaticRefreshInterval must be at least 5 minutes (ConfigurationManager's minimum), got {options.JwksAutomaticRefreshInterval}.");
+        }
         if (options.RateLimit.ReplenishmentPeriod <= TimeSpan.Zero)
         {
             failures.Add($"{Prefix}RateLimit:ReplenishmentPeriod must be positive, got {options.RateLimit.ReplenishmentPeriod}.");

@@ -1,8 +1,11 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
 
 namespace TotService.Mcp;
 
-/// <summary>JSON-RPC 2.0 error bodies for requests refused before the MCP SDK sees them.</summary>
+/// <summary>JSON-RPC 2.0 error bodies for requests refused before the MCP SDK sees them, in the SDK's own types.</summary>
 public static class JsonRpcErrors
 {
     public const int ParseError = -32700;
@@ -10,27 +13,20 @@ public static class JsonRpcErrors
     /// <summary>Server-defined code (JSON-RPC reserves -32000..-32099): the HTTP layer refused the request.</summary>
     public const int Refused = -32001;
 
-    public static async Task WriteAsync(HttpResponse response, int httpStatus, int code, string message, JsonElement? id = null)
+    private static readonly JsonTypeInfo<JsonRpcMessage> MessageType =
+        (JsonTypeInfo<JsonRpcMessage>)McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(JsonRpcMessage));
+
+    /// <summary>The whole body as bytes, so an error while serializing can never leave a partial body on the wire.</summary>
+    public static byte[] Serialize(int code, string message, RequestId id = default) =>
+        JsonSerializer.SerializeToUtf8Bytes<JsonRpcMessage>(
+            new JsonRpcError { Id = id, Error = new JsonRpcErrorDetail { Code = code, Message = message } }, MessageType);
+
+    public static Task WriteAsync(HttpResponse response, int httpStatus, int code, string message, RequestId id = default)
     {
+        var body = Serialize(code, message, id);
         response.StatusCode = httpStatus;
         response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(response.Body);
-        writer.WriteStartObject();
-        writer.WriteString("jsonrpc", "2.0");
-        writer.WritePropertyName("id");
-        if (id is { ValueKind: JsonValueKind.String or JsonValueKind.Number } requestId)
-        {
-            requestId.WriteTo(writer);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
-        writer.WriteStartObject("error");
-        writer.WriteNumber("code", code);
-        writer.WriteString("message", message);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-        await writer.FlushAsync(response.HttpContext.RequestAborted);
+        response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body, response.HttpContext.RequestAborted).AsTask();
     }
 }

@@ -25,7 +25,7 @@ public sealed class ServerInfoTools(TimeProvider timeProvider)
     public static CallerInfo WhoAmI(RequestContext<CallToolRequestParams> context)
     {
         var user = context.User;
-        if (user is CallerPrincipal { Caller: var caller })
+        if (user?.Identity is CallerIdentity caller)
         {
             return new CallerInfo(caller.Subject, caller.ClientId, caller.SortedScopes);
         }

@@ -7,7 +7,7 @@ public static class ToolServiceCollectionExtensions
     /// <summary>
     /// The Tree-of-Thoughts tools' services (runs, trees, stores, executor) and the argument check that turns wrong
     /// types and missing arguments into readable tool errors. The tool classes themselves are found by
-    /// <c>WithSingletonToolsFromAssembly</c> (one shared instance per class).
+    /// the SDK's <c>WithToolsFromAssembly</c>.
     /// </summary>
     public static IHostApplicationBuilder AddTotTools(this IHostApplicationBuilder builder)
     {

@@ -12,8 +12,8 @@ namespace TotService.Tests.Authentication;
 /// </summary>
 public sealed class KeyServiceReplicaFailoverTests : IAsyncLifetime
 {
-    /// <summary>Short, so that several rotations fit in a test.</summary>
-    private static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(250);
+    /// <summary>ConfigurationManager's shortest refresh interval, so that several rotations fit in a test.</summary>
+    private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Longer than a failed fetch with its retries takes, even on a busy machine: otherwise the refusal of the token

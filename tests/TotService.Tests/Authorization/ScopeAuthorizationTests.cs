@@ -36,7 +36,7 @@ public sealed class ScopeAuthorizationTests : SecuredHostTest
     }
 
     [Fact]
-    public async Task A_forbidden_call_anywhere_in_a_batch_refuses_the_request_and_echoes_that_messages_id()
+    public async Task A_batch_is_refused_as_the_SDK_reads_one_message_per_request_and_no_call_in_it_runs()
     {
         var readOnly = Tokens.Valid(Key, scope: "tot:read", subject: "batcher");
         var session = await RawMcpSession.OpenAsync(Host.Http, readOnly);
@@ -46,9 +46,24 @@ public sealed class ScopeAuthorizationTests : SecuredHostTest
              {"jsonrpc":"2.0","id":"second","method":"tools/call","params":{"arguments":{"name":"probe"},"name":"append_note"}}]
             """);
 
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal(-32700, (await RawMcpSession.ReadMessageAsync(refused))["error"]!["code"]!.GetValue<int>());
+        Assert.Equal(0, Host.Invocations.Count);
+    }
+
+    [Theory]
+    [InlineData("Name")]
+    [InlineData("NAME")]
+    public async Task A_tool_name_in_another_case_is_judged_as_the_SDK_binds_it(string member)
+    {
+        var readOnly = Tokens.Valid(Key, scope: "tot:read", subject: "casefolder");
+        var session = await RawMcpSession.OpenAsync(Host.Http, readOnly);
+
+        using var refused = await session.SendAsync(readOnly,
+            """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"MEMBER":"append_note","arguments":{"text":"x"}}}""".Replace("MEMBER", member, StringComparison.Ordinal));
+
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        var error = await RawMcpSession.ReadMessageAsync(refused);
-        Assert.Equal("second", error["id"]!.GetValue<string>());
+        Assert.Equal(3, (await RawMcpSession.ReadMessageAsync(refused))["id"]!.GetValue<int>());
         Assert.Equal(0, Host.Invocations.Count);
     }
 

@@ -10,11 +10,20 @@ public sealed class ToolScopeRegistryTests
     [Fact]
     public void Method_scope_is_used_and_unknown_tools_have_none()
     {
-        var registry = new ToolScopeRegistry([Tool<WriteTools>(nameof(WriteTools.Start)), Tool<ServerInfoTools>(nameof(ServerInfoTools.WhoAmI))]);
+        var registry = new ToolScopeRegistry([Tool<MethodTools>(nameof(MethodTools.Start)), Tool<ServerInfoTools>(nameof(ServerInfoTools.WhoAmI))]);
 
         Assert.Equal(TotScopes.Write, registry.RequiredScope("start"));
+        Assert.Equal(TotScopes.Write, registry.RequiredScope("START"));
         Assert.Equal(TotScopes.Read, registry.RequiredScope("whoami"));
         Assert.Null(registry.RequiredScope("nope"));
+    }
+
+    [Fact]
+    public void A_scope_on_both_the_class_and_the_method_is_refused_as_authorization_would_require_both()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new ToolScopeRegistry([Tool<WriteTools>(nameof(WriteTools.Start))]));
+
+        Assert.Contains("'start'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -58,6 +67,12 @@ public sealed class ToolScopeRegistryTests
 
         [McpServerTool(Name = "cancel"), Description("d")]
         public string Cancel() => "";
+    }
+
+    private sealed class MethodTools
+    {
+        [McpServerTool(Name = "start"), Description("d"), RequiresScope(TotScopes.Write)]
+        public string Start() => "";
     }
 
     private sealed class UndeclaredTools

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using TotService.Authorization;
+using TotService.Diagnostics;
+
+namespace TotService.Authentication;
+
+/// <summary>
+/// JwtBearer's events for KeyService tokens: every outcome counted in <c>totmcp.token.validations</c>, a token without
+/// <c>sub</c> refused (rate limiting and MCP session binding key on it), and the MCP-shaped challenges: 401 with
+/// RFC 9728 <c>resource_metadata</c> and <c>scope</c>, 403 <c>insufficient_scope</c> for a token without a tot scope.
+/// </summary>
+public sealed partial class KeyServiceBearerEvents(
+    BearerChallenge challenge,
+    TotServiceMetrics metrics,
+    ILogger<KeyServiceBearerEvents> logger) : JwtBearerEvents
+{
+    public override Task TokenValidated(TokenValidatedContext context)
+    {
+        if (context.Principal?.Identity is not CallerIdentity { Subject.Length: > 0 })
+        {
+            metrics.TokenValidated(TokenFailureClassifier.MissingSubject);
+            LogRefused(TokenFailureClassifier.MissingSubject, "The token has no subject.");
+            context.Fail("The token has no subject.");
+            return Task.CompletedTask;
+        }
+        metrics.TokenValidated(TokenFailureClassifier.Ok);
+        return Task.CompletedTask;
+    }
+
+    public override Task AuthenticationFailed(AuthenticationFailedContext context)
+    {
+        var result = TokenFailureClassifier.Classify(context.Exception);
+        metrics.TokenValidated(result);
+        LogRefused(result, context.Exception.Message);
+        return Task.CompletedTask;
+    }
+
+    public override Task Challenge(JwtBearerChallengeContext context)
+    {
+        context.HandleResponse();
+        var tokenWasSent = context.AuthenticateFailure is not null;
+        if (!tokenWasSent)
+        {
+            metrics.TokenValidated(TokenFailureClassifier.Missing);
+        }
+        challenge.WriteUnauthorized(context.Response, tokenWasSent);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Only <c>/mcp</c>'s policy (any tot scope) forbids at the HTTP layer; tools check their own scope later.</summary>
+    public override Task Forbidden(ForbiddenContext context) =>
+        challenge.WriteInsufficientScopeAsync(context.Response, TotScopes.Read, default);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bearer token refused ({Result}): {Reason}")]
+    private partial void LogRefused(string result, string reason);
+}
