@@ -29,6 +29,7 @@ public sealed class RunScheduler(IOptions<RunOptions> options)
     /// <summary>Waits for a slot for <paramref name="client"/>; the caller must <see cref="Release"/> it.</summary>
     public async Task AcquireAsync(string client, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         TaskCompletionSource waiter;
         lock (_gate)
         {
