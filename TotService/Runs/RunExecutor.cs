@@ -32,7 +32,13 @@ public sealed partial class RunExecutor(
         {
             throw new InvalidOperationException("The run executor has stopped.");
         }
-        _executing[run.Id] = Task.Run(() => ProcessAsync(run));
+        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(run.Cancellation.Token, _stopping.Token);
+        // Taken now, not on the pool thread, so runs take their places in line in the order they were accepted.
+        var slot = scheduler.AcquireAsync(run.Owner, cancellation.Token);
+        var execution = Task.Run(() => ProcessAsync(run, slot, cancellation));
+        _executing[run.Id] = execution;
+        // Registered after the entry exists, so even a run that ends at once is removed.
+        _ = execution.ContinueWith(done => _executing.TryRemove(run.Id, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>Cancels a run this replica holds (a queued one stops waiting at once); false when this replica does not hold it.</summary>
@@ -58,35 +64,28 @@ public sealed partial class RunExecutor(
         base.Dispose();
     }
 
-    private async Task ProcessAsync(LocalRun run)
+    private async Task ProcessAsync(LocalRun run, Task slot, CancellationTokenSource cancellation)
     {
+        using var linked = cancellation;
         try
         {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(run.Cancellation.Token, _stopping.Token);
-            try
-            {
-                await scheduler.AcquireAsync(run.Owner, linked.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                await FinishAsync(run, Stopped(run, run.Record, result: null), wasRunning: false, result: null);
-                return;
-            }
+            await slot;
+        }
+        catch (OperationCanceledException)
+        {
+            await FinishAsync(run, Stopped(run, run.Record, result: null), wasRunning: false, result: null);
+            return;
+        }
 
-            var gate = run.SamplingGate ?? new SamplingGate();
-            gate.Bind(scheduler, run.Owner);
-            try
-            {
-                await ExecuteRunAsync(run, linked.Token);
-            }
-            finally
-            {
-                await gate.CloseAsync();
-            }
+        var gate = run.SamplingGate ?? new SamplingGate();
+        gate.Bind(scheduler, run.Owner);
+        try
+        {
+            await ExecuteRunAsync(run, linked.Token);
         }
         finally
         {
-            _executing.TryRemove(run.Id, out _);
+            await gate.CloseAsync();
         }
     }
 
