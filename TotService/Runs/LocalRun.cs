@@ -1,41 +1,46 @@
 using TotService.Engine.Providers;
 using TotService.Engine.Search;
+using TotService.Storage;
 
 namespace TotService.Runs;
 
 /// <summary>
-/// A run held by this replica (queued or executing): its providers, its cancellation, its live progress, and a
-/// lock that serialises the record writes of the worker and the heartbeat.
+/// A run held by this replica (queued or executing). It owns its record: every change (started, progress, finished)
+/// goes through one of its methods, which write the store in order under the run's own lock, so the executing worker
+/// and the lease keeper never interleave a stale write with a newer one.
 /// </summary>
 public sealed class LocalRun : IProgress<SearchProgress>, IDisposable
 {
     private readonly TaskCompletionSource<RunRecord> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private RunRecord _record;
     private SearchProgress? _latest;
+    private bool _finished;
     private int _cancelRequested;
-    private int _claimed;
 
-    public LocalRun(RunRecord record, ThoughtProblem problem, ThoughtProviders providers)
+    public LocalRun(RunRecord record, ThoughtProblem problem, ThoughtProviders providers, SamplingGate? samplingGate = null)
     {
-        Record = record;
+        _record = record;
         Problem = problem;
         Providers = providers;
+        SamplingGate = samplingGate;
     }
 
-    public string Id => Record.Id;
+    public string Id => _record.Id;
 
-    /// <summary>The last record written (or about to be); guarded by <see cref="WriteLock"/>.</summary>
-    public RunRecord Record { get; set; }
+    public string Owner => _record.Owner;
+
+    /// <summary>The last record written (or being written).</summary>
+    public RunRecord Record => Volatile.Read(ref _record);
 
     public ThoughtProblem Problem { get; }
 
     public ThoughtProviders Providers { get; }
 
+    /// <summary>Set for sampling runs: lends the run's slot back while the client's model is asked.</summary>
+    public SamplingGate? SamplingGate { get; }
+
     public CancellationTokenSource Cancellation { get; } = new();
-
-    public SemaphoreSlim WriteLock { get; } = new(1, 1);
-
-    /// <summary>Set once the final record is written; the heartbeat stops saving progress.</summary>
-    public bool Finished { get; set; }
 
     public bool CancelRequested => Volatile.Read(ref _cancelRequested) == 1;
 
@@ -66,22 +71,84 @@ public sealed class LocalRun : IProgress<SearchProgress>, IDisposable
         }
     }
 
-    /// <summary>
-    /// Taken exactly once: by the worker that starts the run, or by a cancel that finishes it while still queued.
-    /// </summary>
-    public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
-
     public void Report(SearchProgress value)
     {
         Volatile.Write(ref _latest, value);
         Progressed?.Invoke(value);
     }
 
-    public void Complete(RunRecord final) => _completion.TrySetResult(final);
+    /// <summary>Records that a worker started the search.</summary>
+    public Task StartAsync(DateTimeOffset now, string replica, IRunStore store) =>
+        WriteAsync(store, () => _record with { State = RunState.Running, StartedAt = now, Replica = replica });
+
+    /// <summary>Saves the latest progress of a running search; nothing once the run has finished.</summary>
+    public async Task SaveProgressAsync(IRunStore store)
+    {
+        if (LatestProgress is not { } progress)
+        {
+            return;
+        }
+        try
+        {
+            await WriteAsync(store, () => _record.State == RunState.Running ? _record.WithProgress(progress) : null);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Finished and disposed meanwhile.
+        }
+    }
+
+    /// <summary>
+    /// Writes the result (when there is one), then the final record, then releases the lease. Only after that does the
+    /// record in memory say the run ended, so a status answered from memory never sends a client to a missing result.
+    /// </summary>
+    public async Task FinishAsync(RunRecord final, string? resultJson, IRunStore store, Action<Exception> onStoreError)
+    {
+        await _writeLock.WaitAsync();
+        try
+        {
+            if (resultJson is not null)
+            {
+                await store.SaveResultAsync(Id, resultJson, CancellationToken.None);
+            }
+            await store.SaveAsync(final, CancellationToken.None);
+            await store.ReleaseLeaseAsync(Id, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            onStoreError(ex);
+        }
+        finally
+        {
+            _finished = true;
+            Volatile.Write(ref _record, final);
+            _writeLock.Release();
+        }
+        _completion.TrySetResult(final);
+    }
 
     public void Dispose()
     {
         Cancellation.Dispose();
-        WriteLock.Dispose();
+        _writeLock.Dispose();
+    }
+
+    /// <param name="next">The record to write, or null to write nothing.</param>
+    private async Task WriteAsync(IRunStore store, Func<RunRecord?> next)
+    {
+        await _writeLock.WaitAsync();
+        try
+        {
+            if (_finished || next() is not { } record)
+            {
+                return;
+            }
+            Volatile.Write(ref _record, record);
+            await store.SaveAsync(record, CancellationToken.None);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 }

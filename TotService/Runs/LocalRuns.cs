@@ -16,4 +16,15 @@ public sealed class LocalRuns
     public bool TryGet(string runId, out LocalRun run) => _runs.TryGetValue(runId, out run!);
 
     public void Remove(string runId) => _runs.TryRemove(runId, out _);
+
+    /// <summary>Asks a run this replica holds to stop (a queued one stops waiting at once); false when it holds none.</summary>
+    public bool TryCancel(string runId)
+    {
+        if (!_runs.TryGetValue(runId, out var run))
+        {
+            return false;
+        }
+        run.RequestCancel();
+        return true;
+    }
 }

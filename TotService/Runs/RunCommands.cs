@@ -30,7 +30,8 @@ public sealed class RunCommands(
         await _admission.WaitAsync(cancellationToken);
         try
         {
-            var live = (await queries.ListOwnedAsync(owner, 100, cancellationToken)).Count(run => run.State.IsLive());
+            var owned = await queries.ListOwnedAsync(owner, Math.Max(100, settings.MaxStoredRunsPerClient), cancellationToken);
+            var live = owned.Count(run => run.State.IsLive());
             if (live >= settings.MaxConcurrentPerClient)
             {
                 metrics.Rejected("client_limit");
@@ -44,6 +45,7 @@ public sealed class RunCommands(
                     $"The server is busy ({local.Count} runs executing or queued on this replica, at most {settings.MaxConcurrent + settings.MaxQueued}). Try again shortly.");
             }
 
+            await EvictOldestAsync(owned, settings.MaxStoredRunsPerClient - 1, cancellationToken);
             var record = new RunRecord
             {
                 Id = RunIds.New(),
@@ -58,7 +60,7 @@ public sealed class RunCommands(
                 Replica = replica.Id,
             };
             await store.CreateAsync(record, replica.Id, cancellationToken);
-            var run = new LocalRun(record, request.Problem, request.Providers);
+            var run = new LocalRun(record, request.Problem, request.Providers, request.SamplingGate);
             if (observer is not null)
             {
                 run.Progressed += observer;
@@ -71,6 +73,15 @@ public sealed class RunCommands(
         finally
         {
             _admission.Release();
+        }
+    }
+
+    /// <summary>Deletes the client's oldest finished runs until at most <paramref name="keep"/> are stored.</summary>
+    private async Task EvictOldestAsync(IReadOnlyList<RunRecord> owned, int keep, CancellationToken cancellationToken)
+    {
+        foreach (var run in owned.Where(run => !run.State.IsLive()).OrderBy(run => run.CreatedAt).Take(owned.Count - keep))
+        {
+            await store.DeleteAsync(run, cancellationToken);
         }
     }
 

@@ -1,20 +1,19 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using TotService.Engine.Rendering;
 using TotService.Engine.Search;
 using TotService.Storage;
 
 namespace TotService.Runs;
 
 /// <summary>
-/// Executes this replica's runs in the background: <see cref="RunOptions.MaxConcurrent"/> workers take runs from
-/// a queue, and one heartbeat loop renews the leases of every held run, saves progress, and polls cancel flags
-/// (the fallback for a missed <c>tot:cancel</c> message; the message itself cancels at once).
+/// Executes this replica's runs in the background: each accepted run waits for a slot from the fair
+/// <see cref="RunScheduler"/>, searches, and finishes with its result written before its final state. Leases,
+/// progress and cancel flags are kept by <see cref="RunLeaseKeeper"/>.
 /// </summary>
 public sealed partial class RunExecutor(
     LocalRuns local,
     IRunStore store,
-    IRunCancellationBus cancellationBus,
+    RunScheduler scheduler,
     ThoughtSearchEngine engine,
     RunMetrics metrics,
     ReplicaIdentity replica,
@@ -24,96 +23,96 @@ public sealed partial class RunExecutor(
 {
     public const string ShutdownError = "The executing replica shut down before the run finished.";
 
-    private readonly Channel<LocalRun> _queue = Channel.CreateUnbounded<LocalRun>(new UnboundedChannelOptions { SingleWriter = false });
+    private readonly ConcurrentDictionary<string, Task> _executing = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
 
     public void Enqueue(LocalRun run)
     {
-        if (!_queue.Writer.TryWrite(run))
+        if (_stopping.IsCancellationRequested)
         {
             throw new InvalidOperationException("The run executor has stopped.");
         }
+        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(run.Cancellation.Token, _stopping.Token);
+        // Taken now, not on the pool thread, so runs take their places in line in the order they were accepted.
+        var slot = scheduler.AcquireAsync(run.Owner, cancellation.Token);
+        var execution = Task.Run(() => ProcessAsync(run, slot, cancellation));
+        _executing[run.Id] = execution;
+        // Registered after the entry exists, so even a run that ends at once is removed.
+        _ = execution.ContinueWith(done => _executing.TryRemove(run.Id, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    /// <summary>
-    /// Cancels a run this replica holds: a running search stops at its next check; a queued run is finished as
-    /// cancelled at once instead of waiting for a slot. False when this replica does not hold the run.
-    /// </summary>
-    public bool RequestCancel(string runId)
-    {
-        if (!local.TryGet(runId, out var run))
-        {
-            return false;
-        }
-        run.RequestCancel();
-        if (run.TryClaim())
-        {
-            _ = FinishAsync(run, Stopped(run, run.Record, result: null), wasRunning: false, result: null);
-        }
-        return true;
-    }
+    /// <summary>Cancels a run this replica holds (a queued one stops waiting at once); false when this replica does not hold it.</summary>
+    public bool RequestCancel(string runId) => local.TryCancel(runId);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await cancellationBus.SubscribeAsync(runId => RequestCancel(runId), stoppingToken);
+            await Task.Delay(Timeout.Infinite, stoppingToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException)
         {
-            // Cancel flags are still polled, so cancellation keeps working, only slower.
-            LogSubscribeFailed(ex);
         }
-
-        var workers = Enumerable.Range(0, options.Value.MaxConcurrent).Select(_ => WorkAsync(stoppingToken)).ToList();
-        await Task.WhenAll([.. workers, HeartbeatAsync(stoppingToken)]);
-
-        // Stopping: runs still queued will never start here.
-        _queue.Writer.TryComplete();
-        while (_queue.Reader.TryRead(out var run))
-        {
-            if (!run.TryClaim())
-            {
-                continue;
-            }
-            await FinishAsync(run, run.Record with { State = RunState.Failed, Error = ShutdownError }, wasRunning: false, result: null);
-        }
+        // Stopping: running searches end at their next check, queued runs stop waiting; each then writes its final state.
+        await _stopping.CancelAsync();
+        await Task.WhenAll(_executing.Values);
     }
 
-    private async Task WorkAsync(CancellationToken stoppingToken)
+    public override void Dispose()
     {
+        _stopping.Dispose();
+        base.Dispose();
+    }
+
+    private async Task ProcessAsync(LocalRun run, Task slot, CancellationTokenSource cancellation)
+    {
+        using var linked = cancellation;
         try
         {
-            await foreach (var run in _queue.Reader.ReadAllAsync(stoppingToken))
-            {
-                if (run.TryClaim())
-                {
-                    await ExecuteRunAsync(run, stoppingToken);
-                }
-            }
+            await slot;
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    private async Task ExecuteRunAsync(LocalRun run, CancellationToken stoppingToken)
-    {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(run.Cancellation.Token, stoppingToken);
-        if (linked.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             await FinishAsync(run, Stopped(run, run.Record, result: null), wasRunning: false, result: null);
             return;
         }
 
-        await WriteAsync(run, run.Record with { State = RunState.Running, StartedAt = timeProvider.GetUtcNow(), Replica = replica.Id });
+        var gate = run.SamplingGate ?? new SamplingGate();
+        gate.Bind(scheduler, run.Owner);
+        try
+        {
+            await ExecuteRunAsync(run, linked.Token);
+        }
+        finally
+        {
+            await gate.CloseAsync();
+        }
+    }
+
+    private async Task ExecuteRunAsync(LocalRun run, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            await FinishAsync(run, Stopped(run, run.Record, result: null), wasRunning: false, result: null);
+            return;
+        }
+
+        try
+        {
+            await run.StartAsync(timeProvider.GetUtcNow(), replica.Id, store);
+        }
+        catch (Exception ex)
+        {
+            LogStoreFailed(ex, run.Id);
+        }
         metrics.Started();
         SearchResult? result = null;
         string? error = null;
         try
         {
-            result = await engine.RunAsync(run.Problem, run.Record.Settings, run.Providers, run, linked.Token);
+            result = await engine.RunAsync(run.Problem, run.Record.Settings, run.Providers, run, cancellationToken);
         }
-        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
         catch (ArgumentException ex)
@@ -151,143 +150,31 @@ public sealed partial class RunExecutor(
         ElapsedSeconds = result.Elapsed.TotalSeconds,
         StopReason = result.StopReason,
         Solved = result.Solved,
-        Answer = result.Answer,
+        Answer = RunResults.ClipAnswer(result.Answer),
     };
 
     private async Task FinishAsync(LocalRun run, RunRecord final, bool wasRunning, SearchResult? result)
     {
+        string? json = null;
+        if (result is not null)
+        {
+            (json, var trimmed) = RunResults.Serialize(result, options.Value.MaxResultBytes);
+            final = final with { ResultTrimmed = trimmed };
+        }
         final = final with { FinishedAt = timeProvider.GetUtcNow() };
-        await run.WriteLock.WaitAsync();
-        try
-        {
-            // The result first, so whoever reads a final state (from the store or from this replica's memory) finds it.
-            if (result is not null)
-            {
-                await store.SaveResultAsync(run.Id, EngineJson.Serialize(result), CancellationToken.None);
-            }
-            await store.SaveAsync(final, CancellationToken.None);
-            await store.ReleaseLeaseAsync(run.Id, CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            LogStoreFailed(ex, run.Id);
-        }
-        finally
-        {
-            // Only now does the in-memory record say the run ended: status answered from it while the result was
-            // still being written sent clients to tot_run_result too early ("ended without a result").
-            run.Finished = true;
-            run.Record = final;
-            run.WriteLock.Release();
-        }
+        await run.FinishAsync(final, json, store, ex => LogStoreFailed(ex, run.Id));
 
         local.Remove(run.Id);
         metrics.Finished(final, wasRunning, final.FinishedAt!.Value - final.CreatedAt);
         LogRunFinished(run.Id, final.State.Name(), final.StopReason, final.NodesExpanded);
-        run.Complete(final);
         run.Dispose();
     }
-
-    private async Task WriteAsync(LocalRun run, RunRecord record)
-    {
-        await run.WriteLock.WaitAsync();
-        try
-        {
-            run.Record = record;
-            await store.SaveAsync(record, CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            LogStoreFailed(ex, run.Id);
-        }
-        finally
-        {
-            run.WriteLock.Release();
-        }
-    }
-
-    private async Task HeartbeatAsync(CancellationToken stoppingToken)
-    {
-        var settings = options.Value;
-        using var timer = new PeriodicTimer(settings.CancelPollInterval, timeProvider);
-        var lastBeat = timeProvider.GetTimestamp();
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                var held = local.All;
-                if (held.Count == 0)
-                {
-                    continue;
-                }
-                try
-                {
-                    var ids = held.Select(run => run.Id).ToList();
-                    foreach (var runId in await store.CancelRequestedAsync(ids, stoppingToken))
-                    {
-                        RequestCancel(runId);
-                    }
-
-                    if (timeProvider.GetElapsedTime(lastBeat) >= settings.HeartbeatInterval)
-                    {
-                        lastBeat = timeProvider.GetTimestamp();
-                        await store.RenewLeasesAsync(ids, replica.Id, stoppingToken);
-                        foreach (var run in held)
-                        {
-                            await SaveProgressAsync(run);
-                        }
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogHeartbeatFailed(ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    private async Task SaveProgressAsync(LocalRun run)
-    {
-        if (run.LatestProgress is not { } progress)
-        {
-            return;
-        }
-        try
-        {
-            await run.WriteLock.WaitAsync();
-        }
-        catch (ObjectDisposedException)
-        {
-            return; // finished and disposed meanwhile
-        }
-        try
-        {
-            if (!run.Finished && run.Record.State == RunState.Running)
-            {
-                run.Record = run.Record.WithProgress(progress);
-                await store.SaveAsync(run.Record, CancellationToken.None);
-            }
-        }
-        finally
-        {
-            run.WriteLock.Release();
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not subscribe to run cancellations; relying on polling")]
-    private partial void LogSubscribeFailed(Exception ex);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId} failed unexpectedly")]
     private partial void LogRunCrashed(Exception ex, string runId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store run {RunId}")]
     private partial void LogStoreFailed(Exception ex, string runId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Run heartbeat failed; leases may lapse")]
-    private partial void LogHeartbeatFailed(Exception ex);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} finished: {State}, stop reason {StopReason}, {NodesExpanded} nodes expanded")]
     private partial void LogRunFinished(string runId, string state, StopReason? stopReason, int nodesExpanded);

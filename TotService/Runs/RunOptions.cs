@@ -38,4 +38,16 @@ public sealed class RunOptions
     /// <summary>How much longer than its time budget <c>tot_solve</c> waits (queueing, finalizing) before answering with the status.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan SolveGrace { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a sampling run waits for the client to answer one model request before the run fails.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan SamplingTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Largest stored result (trace included) of one run, in UTF-8 bytes; longer texts in the trace are clipped to fit.</summary>
+    [Range(64 * 1024, 256 * 1024 * 1024)]
+    public int MaxResultBytes { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>Runs kept per client; starting one more deletes the client's oldest finished run.</summary>
+    [Range(1, 1000)]
+    public int MaxStoredRunsPerClient { get; set; } = 50;
 }

@@ -53,6 +53,9 @@ public sealed record RunRecord
 
     public string? Error { get; init; }
 
+    /// <summary>The stored trace was too large for <see cref="RunOptions.MaxResultBytes"/>, so its texts were clipped.</summary>
+    public bool ResultTrimmed { get; init; }
+
     public RunRecord WithProgress(SearchProgress progress) => this with
     {
         NodesExpanded = progress.NodesExpanded,

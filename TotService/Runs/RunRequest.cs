@@ -9,4 +9,8 @@ public sealed record RunRequest(
     string Domain,
     SearchSettings Settings,
     ProviderKind Provider,
-    ThoughtProviders Providers);
+    ThoughtProviders Providers)
+{
+    /// <summary>Set for sampling runs, whose model requests go through it.</summary>
+    public SamplingGate? SamplingGate { get; init; }
+}

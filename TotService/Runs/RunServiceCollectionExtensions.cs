@@ -19,13 +19,15 @@ public static class RunServiceCollectionExtensions
         services.AddTotEngine();
         services.AddOptions<RunOptions>().BindConfiguration(RunOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RunOptions>, RunOptionsValidator>());
+        services.AddOptions<TreeOptions>().BindConfiguration(TreeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TreeOptions>, TreeOptionsValidator>());
 
         if (builder.Configuration.GetConnectionString("redis") is { Length: > 0 })
         {
             services.AddSingleton<IRunStore>(sp => new RedisRunStore(
                 sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<IOptions<RunOptions>>(), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<ITreeStore>(sp => new RedisTreeStore(
-                sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<IOptions<RunOptions>>()));
+                sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<IOptions<RunOptions>>(), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<IRunCancellationBus>(sp => new RedisRunCancellationBus(sp.GetRequiredService<IConnectionMultiplexer>()));
         }
         else
@@ -38,10 +40,13 @@ public static class RunServiceCollectionExtensions
         services.AddSingleton<ReplicaIdentity>();
         services.AddSingleton<RunMetrics>();
         services.AddSingleton<LocalRuns>();
+        services.AddSingleton<RunScheduler>();
         services.AddSingleton<RunExecutor>();
         services.AddHostedService(sp => sp.GetRequiredService<RunExecutor>());
+        services.AddHostedService<RunLeaseKeeper>();
         services.AddSingleton<RunQueries>();
         services.AddSingleton<RunCommands>();
+        services.AddSingleton<TreeUsageMetrics>();
         services.AddSingleton<TreeCommands>();
         return builder;
     }

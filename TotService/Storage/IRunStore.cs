@@ -33,6 +33,9 @@ public interface IRunStore
 
     Task ReleaseLeaseAsync(string runId, CancellationToken cancellationToken);
 
+    /// <summary>Removes a finished run: record, result, lease, cancel flag and its entry in the owner's index.</summary>
+    Task DeleteAsync(RunRecord run, CancellationToken cancellationToken);
+
     Task RequestCancelAsync(string runId, CancellationToken cancellationToken);
 
     /// <summary>Which of <paramref name="runIds"/> their owners asked to cancel.</summary>

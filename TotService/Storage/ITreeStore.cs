@@ -1,14 +1,16 @@
-using TotService.Trees;
-
 namespace TotService.Storage;
 
-/// <summary>Client-driven trees, shared by replicas; writes are compare-and-set on <see cref="TreeRecord.Version"/>.</summary>
+/// <summary>
+/// Client-driven trees, shared by replicas, one field per node. Writes are compare-and-set on the tree's version
+/// and the owner's usage revision; every entry expires <c>Ttl</c> after its last write.
+/// </summary>
 public interface ITreeStore
 {
-    Task CreateAsync(TreeRecord tree, CancellationToken cancellationToken);
+    Task<StoredTree?> GetAsync(string treeId, CancellationToken cancellationToken);
 
-    Task<TreeRecord?> GetAsync(string treeId, CancellationToken cancellationToken);
+    /// <summary>The owner's live trees and their bytes; trees that expired are listed for the next write to drop.</summary>
+    Task<ClientTreeUsage> GetUsageAsync(string owner, CancellationToken cancellationToken);
 
-    /// <summary>Stores <paramref name="updated"/> only if the stored version is still <paramref name="expectedVersion"/>.</summary>
-    Task<bool> TryReplaceAsync(TreeRecord updated, long expectedVersion, CancellationToken cancellationToken);
+    /// <summary>False when the tree or the owner's usage changed since they were read.</summary>
+    Task<bool> TryWriteAsync(TreeWrite write, CancellationToken cancellationToken);
 }

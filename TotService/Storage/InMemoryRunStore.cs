@@ -118,6 +118,18 @@ public sealed class InMemoryRunStore(IOptions<RunOptions> options, TimeProvider 
         return Task.CompletedTask;
     }
 
+    public Task DeleteAsync(RunRecord run, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _runs.Remove(run.Id);
+            _results.Remove(run.Id);
+            _leases.Remove(run.Id);
+            _cancelFlags.Remove(run.Id);
+        }
+        return Task.CompletedTask;
+    }
+
     public Task RequestCancelAsync(string runId, CancellationToken cancellationToken)
     {
         lock (_gate)

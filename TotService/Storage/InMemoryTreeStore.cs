@@ -1,25 +1,16 @@
 using Microsoft.Extensions.Options;
 using TotService.Runs;
-using TotService.Trees;
 
 namespace TotService.Storage;
 
-/// <summary>Trees in this process's memory (no Redis configured), with the same TTL and version rules as Redis.</summary>
+/// <summary>Trees in this process's memory (no Redis configured), with the same TTL and compare-and-set rules as Redis.</summary>
 public sealed class InMemoryTreeStore(IOptions<RunOptions> options, TimeProvider timeProvider) : ITreeStore
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, (TreeRecord Tree, DateTimeOffset ExpiresAt)> _trees = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (StoredTree Tree, DateTimeOffset ExpiresAt)> _trees = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OwnerIndex> _owners = new(StringComparer.Ordinal);
 
-    public Task CreateAsync(TreeRecord tree, CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            _trees[tree.Id] = (tree, timeProvider.GetUtcNow() + options.Value.Ttl);
-        }
-        return Task.CompletedTask;
-    }
-
-    public Task<TreeRecord?> GetAsync(string treeId, CancellationToken cancellationToken)
+    public Task<StoredTree?> GetAsync(string treeId, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -27,20 +18,61 @@ public sealed class InMemoryTreeStore(IOptions<RunOptions> options, TimeProvider
         }
     }
 
-    public Task<bool> TryReplaceAsync(TreeRecord updated, long expectedVersion, CancellationToken cancellationToken)
+    public Task<ClientTreeUsage> GetUsageAsync(string owner, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            if (Live(updated.Id)?.Version != expectedVersion)
+            if (!_owners.TryGetValue(owner, out var index))
+            {
+                return Task.FromResult(new ClientTreeUsage(new Dictionary<string, long>(), 0, []));
+            }
+            var now = timeProvider.GetUtcNow();
+            var live = index.Trees.Where(t => t.Value.ExpiresAt > now).ToDictionary(t => t.Key, t => t.Value.Bytes, StringComparer.Ordinal);
+            var expired = index.Trees.Keys.Where(id => !live.ContainsKey(id)).ToList();
+            return Task.FromResult(new ClientTreeUsage(live, index.Revision, expired));
+        }
+    }
+
+    public Task<bool> TryWriteAsync(TreeWrite write, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var current = Live(write.TreeId);
+            var index = _owners.GetValueOrDefault(write.Owner) ?? new OwnerIndex();
+            if ((current?.Version ?? 0) != write.ExpectedVersion || index.Revision != write.ExpectedClientRevision
+                || (current is null && write.Header is null))
             {
                 return Task.FromResult(false);
             }
-            _trees[updated.Id] = (updated, timeProvider.GetUtcNow() + options.Value.Ttl);
+
+            var nodes = current?.Nodes.ToList() ?? [];
+            foreach (var (id, node) in write.Nodes.OrderBy(n => n.Key))
+            {
+                if (id < nodes.Count)
+                {
+                    nodes[id] = node;
+                }
+                else
+                {
+                    nodes.Add(node);
+                }
+            }
+            var expiresAt = timeProvider.GetUtcNow() + options.Value.Ttl;
+            var tree = new StoredTree(write.TreeId, write.Owner, write.Version, write.UpdatedAt, current?.Header ?? write.Header!, nodes);
+            _trees[write.TreeId] = (tree, expiresAt);
+
+            foreach (var expired in write.ExpiredTrees)
+            {
+                index.Trees.Remove(expired);
+            }
+            index.Trees[write.TreeId] = (write.TreeBytes, expiresAt);
+            index.Revision++;
+            _owners[write.Owner] = index;
             return Task.FromResult(true);
         }
     }
 
-    private TreeRecord? Live(string treeId)
+    private StoredTree? Live(string treeId)
     {
         if (!_trees.TryGetValue(treeId, out var entry))
         {
@@ -52,5 +84,12 @@ public sealed class InMemoryTreeStore(IOptions<RunOptions> options, TimeProvider
         }
         _trees.Remove(treeId);
         return null;
+    }
+
+    private sealed class OwnerIndex
+    {
+        public long Revision { get; set; }
+
+        public Dictionary<string, (long Bytes, DateTimeOffset ExpiresAt)> Trees { get; } = new(StringComparer.Ordinal);
     }
 }

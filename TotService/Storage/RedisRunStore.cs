@@ -94,6 +94,14 @@ public sealed class RedisRunStore(IConnectionMultiplexer redis, IOptions<RunOpti
     public Task ReleaseLeaseAsync(string runId, CancellationToken cancellationToken) =>
         Db.KeyDeleteAsync(StorageKeys.RunLease(runId));
 
+    public async Task DeleteAsync(RunRecord run, CancellationToken cancellationToken)
+    {
+        var transaction = Db.CreateTransaction();
+        _ = transaction.KeyDeleteAsync([StorageKeys.Run(run.Id), StorageKeys.RunResult(run.Id), StorageKeys.RunLease(run.Id), StorageKeys.RunCancel(run.Id)]);
+        _ = transaction.SortedSetRemoveAsync(StorageKeys.OwnerRuns(run.Owner), run.Id);
+        await transaction.ExecuteAsync();
+    }
+
     public Task RequestCancelAsync(string runId, CancellationToken cancellationToken) =>
         Db.StringSetAsync(StorageKeys.RunCancel(runId), "1", Settings.Ttl);
 

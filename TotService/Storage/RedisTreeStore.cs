@@ -2,51 +2,125 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TotService.Runs;
-using TotService.Trees;
 
 namespace TotService.Storage;
 
-/// <summary>Trees in Redis hashes (<c>tot:tree:{id}</c>: owner, version, json) with a sliding TTL.</summary>
-public sealed class RedisTreeStore(IConnectionMultiplexer redis, IOptions<RunOptions> options) : ITreeStore
+/// <summary>
+/// Trees in Redis hashes (<see cref="StorageKeys.Tree"/>: owner, version, updated, header, one field per node id) and
+/// the owner's usage index (<see cref="StorageKeys.OwnerTrees"/>: revision, and per tree its bytes and expiry), both
+/// with a sliding TTL. A write sets only the fields that changed, under MULTI/EXEC conditions (no Lua, so Garnet works).
+/// </summary>
+public sealed class RedisTreeStore(IConnectionMultiplexer redis, IOptions<RunOptions> options, TimeProvider timeProvider) : ITreeStore
 {
+    private const string OwnerField = "owner";
     private const string VersionField = "version";
-    private const string JsonField = "json";
+    private const string UpdatedField = "updated";
+    private const string HeaderField = "header";
+    private const string RevisionField = "revision";
 
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task CreateAsync(TreeRecord tree, CancellationToken cancellationToken)
+    public async Task<StoredTree?> GetAsync(string treeId, CancellationToken cancellationToken)
     {
-        var key = StorageKeys.Tree(tree.Id);
-        var transaction = Db.CreateTransaction();
-        transaction.AddCondition(Condition.KeyNotExists(key));
-        _ = transaction.HashSetAsync(key, Fields(tree));
-        _ = transaction.KeyExpireAsync(key, options.Value.Ttl);
-        if (!await transaction.ExecuteAsync())
+        var entries = await Db.HashGetAllAsync(StorageKeys.Tree(treeId));
+        if (entries.Length == 0)
         {
-            throw new InvalidOperationException($"Tree {tree.Id} already exists.");
+            return null;
         }
+        var fields = entries.ToDictionary(e => e.Name.ToString(), e => e.Value, StringComparer.Ordinal);
+        if (!fields.TryGetValue(HeaderField, out var header) || !fields.TryGetValue(VersionField, out var version))
+        {
+            return null;
+        }
+        var nodes = new SortedList<int, byte[]>();
+        foreach (var (name, value) in fields)
+        {
+            if (int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                nodes.Add(id, (byte[])value!);
+            }
+        }
+        var updated = DateTimeOffset.FromUnixTimeMilliseconds((long)fields.GetValueOrDefault(UpdatedField, 0));
+        return new StoredTree(treeId, fields[OwnerField].ToString(), (long)version, updated, (byte[])header!, [.. nodes.Values]);
     }
 
-    public async Task<TreeRecord?> GetAsync(string treeId, CancellationToken cancellationToken)
+    public async Task<ClientTreeUsage> GetUsageAsync(string owner, CancellationToken cancellationToken)
     {
-        var json = await Db.HashGetAsync(StorageKeys.Tree(treeId), JsonField);
-        return json.IsNullOrEmpty ? null : StorageJson.DeserializeTree(json.ToString());
+        var entries = await Db.HashGetAllAsync(StorageKeys.OwnerTrees(owner));
+        var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var live = new Dictionary<string, long>(StringComparer.Ordinal);
+        var expired = new List<string>();
+        long revision = 0;
+        foreach (var entry in entries)
+        {
+            var name = entry.Name.ToString();
+            if (name == RevisionField)
+            {
+                revision = (long)entry.Value;
+                continue;
+            }
+            var (bytes, expiresAt) = ParseUsage(entry.Value.ToString());
+            if (expiresAt > now)
+            {
+                live[name] = bytes;
+            }
+            else
+            {
+                expired.Add(name);
+            }
+        }
+        return new ClientTreeUsage(live, revision, expired);
     }
 
-    public async Task<bool> TryReplaceAsync(TreeRecord updated, long expectedVersion, CancellationToken cancellationToken)
+    public async Task<bool> TryWriteAsync(TreeWrite write, CancellationToken cancellationToken)
     {
-        var key = StorageKeys.Tree(updated.Id);
+        var treeKey = StorageKeys.Tree(write.TreeId);
+        var ownerKey = StorageKeys.OwnerTrees(write.Owner);
+        var ttl = options.Value.Ttl;
+        var expiresAt = timeProvider.GetUtcNow().Add(ttl).ToUnixTimeMilliseconds();
+
         var transaction = Db.CreateTransaction();
-        transaction.AddCondition(Condition.HashEqual(key, VersionField, expectedVersion.ToString(CultureInfo.InvariantCulture)));
-        _ = transaction.HashSetAsync(key, Fields(updated));
-        _ = transaction.KeyExpireAsync(key, options.Value.Ttl);
+        transaction.AddCondition(write.ExpectedVersion == 0
+            ? Condition.KeyNotExists(treeKey)
+            : Condition.HashEqual(treeKey, VersionField, write.ExpectedVersion));
+        transaction.AddCondition(write.ExpectedClientRevision == 0
+            ? Condition.HashNotExists(ownerKey, RevisionField)
+            : Condition.HashEqual(ownerKey, RevisionField, write.ExpectedClientRevision));
+
+        var fields = new List<HashEntry>(write.Nodes.Count + 4)
+        {
+            new(VersionField, write.Version),
+            new(UpdatedField, write.UpdatedAt.ToUnixTimeMilliseconds()),
+        };
+        if (write.ExpectedVersion == 0)
+        {
+            fields.Add(new(OwnerField, write.Owner));
+            fields.Add(new(HeaderField, write.Header ?? throw new ArgumentException("A new tree needs its header.", nameof(write))));
+        }
+        fields.AddRange(write.Nodes.Select(n => new HashEntry(n.Key.ToString(CultureInfo.InvariantCulture), n.Value)));
+        _ = transaction.HashSetAsync(treeKey, [.. fields]);
+        _ = transaction.KeyExpireAsync(treeKey, ttl);
+
+        if (write.ExpiredTrees.Count > 0)
+        {
+            _ = transaction.HashDeleteAsync(ownerKey, [.. write.ExpiredTrees.Select(id => (RedisValue)id)]);
+        }
+        _ = transaction.HashSetAsync(ownerKey,
+        [
+            new(RevisionField, write.ExpectedClientRevision + 1),
+            new(write.TreeId, string.Create(CultureInfo.InvariantCulture, $"{write.TreeBytes}:{expiresAt}")),
+        ]);
+        _ = transaction.KeyExpireAsync(ownerKey, ttl);
         return await transaction.ExecuteAsync();
     }
 
-    private static HashEntry[] Fields(TreeRecord tree) =>
-    [
-        new("owner", tree.Owner),
-        new(VersionField, tree.Version.ToString(CultureInfo.InvariantCulture)),
-        new(JsonField, StorageJson.Serialize(tree)),
-    ];
+    private static (long Bytes, long ExpiresAt) ParseUsage(string value)
+    {
+        var separator = value.IndexOf(':', StringComparison.Ordinal);
+        return separator > 0
+            && long.TryParse(value.AsSpan(0, separator), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes)
+            && long.TryParse(value.AsSpan(separator + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var expiresAt)
+            ? (bytes, expiresAt)
+            : (0, 0);
+    }
 }

@@ -1,6 +1,6 @@
 namespace TotService.Storage;
 
-/// <summary>Every Redis key and channel TotService uses; all start with <c>tot:</c> (DESIGN.md section 6).</summary>
+/// <summary>Every Redis key and channel TotService uses; all start with <c>tot:</c>.</summary>
 public static class StorageKeys
 {
     public const string Prefix = "tot:";
@@ -23,6 +23,9 @@ public static class StorageKeys
     /// <summary>Sorted set: the owner's run ids scored by creation time (Unix ms).</summary>
     public static string OwnerRuns(string owner) => $"tot:runs:{owner}";
 
-    /// <summary>Hash: <c>owner</c>, <c>version</c> and <c>json</c> of a client-driven tree.</summary>
+    /// <summary>Hash: <c>owner</c>, <c>version</c>, <c>updated</c>, <c>header</c> and one field per node id of a client-driven tree.</summary>
     public static string Tree(string treeId) => $"tot:tree:{treeId}";
+
+    /// <summary>Hash: the owner's usage <c>revision</c>, and per tree id its stored bytes and expiry (<c>bytes:unixMs</c>).</summary>
+    public static string OwnerTrees(string owner) => $"tot:trees:{owner}";
 }

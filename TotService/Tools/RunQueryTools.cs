@@ -56,7 +56,7 @@ public sealed class RunQueryTools(RunQueries queries, RunResultReader results)
         var mermaid = MermaidRenderer.Render(result.Tree);
         using var tree = JsonDocument.Parse(EngineJson.Serialize(result.Tree));
         return ToolResults.Create(
-            $"Thought tree of run {run.Id} ({result.Tree.Nodes.Count} nodes):\n```mermaid\n{mermaid}```",
+            $"Thought tree of run {run.Id} ({result.Tree.Nodes.Count} nodes{(run.ResultTrimmed ? $"; long texts clipped to fit {RunOptions.SectionName}:MaxResultBytes" : "")}):\n```mermaid\n{mermaid}```",
             new TraceView(run.Id, tree.RootElement.Clone(), mermaid));
     }
 

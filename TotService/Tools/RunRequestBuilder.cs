@@ -13,7 +13,8 @@ namespace TotService.Tools;
 /// Validates a run request and builds its providers. A sampling run asks the calling client's model through this
 /// session, so it executes on the replica that holds the session (runs always execute where they were started).
 /// </summary>
-public sealed class RunRequestBuilder(ThoughtProviderFactory providerFactory, IOptions<LlmProviderOptions> llmOptions)
+public sealed class RunRequestBuilder(
+    ThoughtProviderFactory providerFactory, IOptions<LlmProviderOptions> llmOptions, IOptions<RunOptions> runOptions, TimeProvider timeProvider)
 {
     public RunRequest Build(RunArguments arguments, McpServer server)
     {
@@ -40,15 +41,16 @@ public sealed class RunRequestBuilder(ThoughtProviderFactory providerFactory, IO
         SearchArguments.ThrowIfAny(errors);
 
         var kind = selection.Kind!.Value;
+        var samplingGate = kind == ProviderKind.Sampling ? new SamplingGate() : null;
         IChatClient? chatClient = kind switch
         {
-            ProviderKind.Sampling => SamplingChatClient(server),
+            ProviderKind.Sampling => new SamplingChatClient(SamplingChatClient(server), samplingGate!, runOptions.Value.SamplingTimeout, timeProvider),
             ProviderKind.Endpoint => OpenAiChatClientFactory.Create(llmOptions.Value),
             _ => null,
         };
         try
         {
-            return new RunRequest(problem, domain, settings, kind, providerFactory.Create(kind, domain, chatClient));
+            return new RunRequest(problem, domain, settings, kind, providerFactory.Create(kind, domain, chatClient)) { SamplingGate = samplingGate };
         }
         catch (ArgumentException ex)
         {

@@ -6,7 +6,7 @@ namespace TotService.Tools;
 
 /// <summary>
 /// When Redis is unreachable a tool call gets a tool error saying so (the client can retry), not the SDK's generic
-/// failure; the service itself stays up and recovers when Redis returns (DESIGN.md section 6).
+/// failure; the service itself stays up and recovers when Redis returns.
 /// </summary>
 public static partial class StorageErrorFilter
 {

@@ -1,10 +1,12 @@
 using System.ComponentModel;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using TotService.Authorization;
 using TotService.Engine.Diagnostics;
+using TotService.Engine.Rendering;
 using TotService.Engine.Tree;
 using TotService.Trees;
 
@@ -12,7 +14,7 @@ namespace TotService.Tools;
 
 /// <summary>Read-only views of the caller's client-driven trees.</summary>
 [McpServerToolType]
-public sealed class TreeQueryTools(TreeCommands trees)
+public sealed class TreeQueryTools(TreeCommands trees, IOptions<TreeOptions> options)
 {
     [McpServerTool(Name = "tot_tree_best_path", Title = "Best path", ReadOnly = true, Destructive = false,
         Idempotent = true, OpenWorld = false)]
@@ -35,12 +37,13 @@ public sealed class TreeQueryTools(TreeCommands trees)
 
     [McpServerTool(Name = "tot_tree_view", Title = "View a tree", ReadOnly = true, Destructive = false,
         Idempotent = true, OpenWorld = false)]
-    [Description("The whole tree as JSON (nodes with scores and statuses) or as a Mermaid flowchart.")]
+    [Description("The tree as JSON (nodes with scores and statuses, a page at a time when the tree is large: the answer says where the next page starts) or as a Mermaid flowchart.")]
     [RequiresScope(TotScopes.Read)]
     public async Task<CallToolResult> View(
         RequestContext<CallToolRequestParams> context,
         [Description("The tree id returned by tot_tree_create (tree_ + 32 hex digits).")] string treeId,
         [Description("json or mermaid.")] string format = "json",
+        [Description("json: the first node id of the page (0 = from the root).")] int fromNodeId = 0,
         CancellationToken cancellationToken = default)
     {
         var normalized = format?.Trim().ToLowerInvariant();
@@ -48,14 +51,22 @@ public sealed class TreeQueryTools(TreeCommands trees)
         {
             throw new McpException($"Invalid arguments: unknown format '{SearchArguments.Clip(format)}'. Allowed: json, mermaid.");
         }
-        var (tree, rendered) = await trees.ReadAsync(treeId, Caller.Owner(context), TreeOperationNames.Render,
-            session => normalized == "json" ? session.RenderJson() : session.RenderMermaid(), cancellationToken);
         if (normalized == "mermaid")
         {
-            return ToolResults.Create($"```mermaid\n{rendered}```", new MermaidView(tree.Id, rendered));
+            var (tree, mermaid) = await trees.ReadAsync(treeId, Caller.Owner(context), TreeOperationNames.Render,
+                session => session.RenderMermaid(), cancellationToken);
+            return ToolResults.Create($"```mermaid\n{mermaid}```", new MermaidView(tree.Id, mermaid));
         }
+
+        var (record, page) = await trees.ReadAsync(treeId, Caller.Owner(context), TreeOperationNames.Render,
+            session => TreePage.Cut(session.Snapshot(), fromNodeId, options.Value.MaxViewBytes), cancellationToken);
+        var rendered = EngineJson.Serialize(page.Tree);
         using var json = JsonDocument.Parse(rendered);
-        return ToolResults.Create(rendered, new JsonView(tree.Id, json.RootElement.Clone()));
+        var view = new JsonView(record.Id, json.RootElement.Clone(), page.NodeCount, fromNodeId, page.NextFromNodeId);
+        var text = page.NextFromNodeId is { } next
+            ? $"Nodes {fromNodeId}-{next - 1} of {page.NodeCount} (the page is limited to {options.Value.MaxViewBytes} bytes); call tot_tree_view with fromNodeId={next} for the next page.\n{rendered}"
+            : rendered;
+        return ToolResults.Create(text, view);
     }
 
     [Description("A tree as a Mermaid flowchart.")]
@@ -63,8 +74,15 @@ public sealed class TreeQueryTools(TreeCommands trees)
         [property: Description("Tree id.")] string TreeId,
         [property: Description("Mermaid source (graph TD).")] string Mermaid);
 
-    [Description("A tree as JSON.")]
+    [Description("A tree, or a page of its nodes, as JSON.")]
     public sealed record JsonView(
         [property: Description("Tree id.")] string TreeId,
-        [property: Description("Task, constraints and nodes.")] JsonElement Tree);
+        [property: Description("Task, constraints and the nodes of this page.")] JsonElement Tree,
+        [property: Description("Nodes in the whole tree, root included.")] int NodeCount,
+        [property: Description("The first node id of this page.")] int FromNodeId,
+        [property: Description("Where the next page starts; null when this page reaches the last node.")] int? NextFromNodeId)
+    {
+        [Description("True when the tree has nodes after this page.")]
+        public bool Truncated => NextFromNodeId is not null;
+    }
 }

@@ -14,6 +14,13 @@ public sealed class TotServiceOptionsTests
     [InlineData("TotService:JwksAutomaticRefreshInterval", "00:00:00.5", "TotService:JwksAutomaticRefreshInterval")]
     [InlineData("TotService:AllowedOrigins:0", "*", "TotService:AllowedOrigins")]
     [InlineData("TotService:MaxTokenBytes", "10", "MaxTokenBytes")]
+    [InlineData("TotService:Trees:MaxThoughtBytes", "10", "MaxThoughtBytes")]
+    [InlineData("TotService:Trees:MaxTreesPerClient", "0", "MaxTreesPerClient")]
+    [InlineData("TotService:Trees:MaxTreeBytes", "30000", "TotService:Trees:MaxTreeBytes")]
+    [InlineData("TotService:Trees:MaxStoredBytesPerClient", "500000", "TotService:Trees:MaxStoredBytesPerClient")]
+    [InlineData("TotService:Runs:SamplingTimeout", "00:00:00", "SamplingTimeout")]
+    [InlineData("TotService:Runs:MaxResultBytes", "100", "MaxResultBytes")]
+    [InlineData("TotService:Runs:MaxStoredRunsPerClient", "0", "MaxStoredRunsPerClient")]
     public async Task Invalid_setting_stops_startup_with_a_message_naming_it(string key, string? value, string named)
     {
         var settings = new Dictionary<string, string?>

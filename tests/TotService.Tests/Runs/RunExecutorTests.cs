@@ -103,6 +103,8 @@ public sealed class RunExecutorTests
 
         public Task ReleaseLeaseAsync(string runId, CancellationToken cancellationToken) => inner.ReleaseLeaseAsync(runId, cancellationToken);
 
+        public Task DeleteAsync(RunRecord run, CancellationToken cancellationToken) => inner.DeleteAsync(run, cancellationToken);
+
         public Task RequestCancelAsync(string runId, CancellationToken cancellationToken) => inner.RequestCancelAsync(runId, cancellationToken);
 
         public Task<IReadOnlyList<string>> CancelRequestedAsync(IReadOnlyCollection<string> runIds, CancellationToken cancellationToken) =>

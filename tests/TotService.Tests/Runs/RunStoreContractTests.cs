@@ -80,19 +80,35 @@ public abstract class RunStoreContractTests
     }
 
     [Fact]
-    public async Task Tree_writes_are_compare_and_set_on_the_version()
+    public async Task Tree_writes_are_compare_and_set_on_the_version_and_the_owners_revision()
     {
+        var owner = "tree-owner-" + Guid.NewGuid().ToString("N")[..6];
         var session = ThoughtTreeSession.Create(new ThoughtProblem("t"), new SearchSettings());
-        var tree = new TreeRecord(TreeIds.New(), "owner", 1, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, session.ToState());
-        await Trees.CreateAsync(tree, CancellationToken.None);
-        session.AddThoughts(0, ["a"]);
-        var updated = tree with { Version = 2, Session = session.ToState() };
+        var header = TreeEncoding.EncodeHeader(session.ToState(), DateTimeOffset.UtcNow);
+        var root = TreeEncoding.EncodeNode(session.Snapshot().Nodes[0], "t");
+        var treeId = TreeIds.New();
+        var create = new TreeWrite(treeId, owner, 0, 0, DateTimeOffset.UtcNow, header, new Dictionary<int, byte[]> { [0] = root }, header.Length + root.Length, []);
+        Assert.True(await Trees.TryWriteAsync(create, CancellationToken.None));
+        Assert.False(await Trees.TryWriteAsync(create, CancellationToken.None));
 
-        Assert.True(await Trees.TryReplaceAsync(updated, expectedVersion: 1, CancellationToken.None));
-        Assert.False(await Trees.TryReplaceAsync(updated with { Version = 3 }, expectedVersion: 1, CancellationToken.None));
-        var stored = await Trees.GetAsync(tree.Id, CancellationToken.None);
+        var added = session.AddThoughts(0, ["a"]);
+        var expanded = TreeEncoding.EncodeNode(session.Snapshot().Nodes[0], "t");
+        var child = TreeEncoding.EncodeNode(added[0], "t");
+        var usage = await Trees.GetUsageAsync(owner, CancellationToken.None);
+        Assert.Equal(create.TreeBytes, usage.Trees[treeId]);
+        var update = new TreeWrite(treeId, owner, 1, usage.Revision, DateTimeOffset.UtcNow, null, new Dictionary<int, byte[]> { [0] = expanded, [1] = child }, header.Length + expanded.Length + child.Length, []);
+
+        Assert.True(await Trees.TryWriteAsync(update, CancellationToken.None));
+        Assert.False(await Trees.TryWriteAsync(update, CancellationToken.None));
+        Assert.False(await Trees.TryWriteAsync(update with { ExpectedVersion = 2 }, CancellationToken.None)); // the owner's revision moved on
+        var stored = await Trees.GetAsync(treeId, CancellationToken.None);
         Assert.Equal(2, stored!.Version);
-        Assert.Equal(2, stored.Session.Tree.Nodes.Count);
+        Assert.Equal(owner, stored.Owner);
+        Assert.Equal([expanded, child], stored.Nodes);
+        Assert.Equal(update.TreeBytes, stored.Bytes);
+        var (state, _) = TreeEncoding.Decode(stored);
+        Assert.Equal(session.Snapshot().Nodes, state.Tree.Nodes);
+        Assert.Equal(update.TreeBytes, (await Trees.GetUsageAsync(owner, CancellationToken.None)).Bytes);
         Assert.Null(await Trees.GetAsync(TreeIds.New(), CancellationToken.None));
     }
 }
@@ -152,7 +168,7 @@ public sealed class RedisRunStoreTests : RunStoreContractTests, IClassFixture<Re
     {
         _redis = redis;
         Runs = new RedisRunStore(redis.Connection, Options.Create(Settings), TimeProvider.System);
-        Trees = new RedisTreeStore(redis.Connection, Options.Create(Settings));
+        Trees = new RedisTreeStore(redis.Connection, Options.Create(Settings), TimeProvider.System);
     }
 
     protected override IRunStore Runs { get; }

@@ -21,13 +21,13 @@ public class ToolsHost : IAsyncLifetime
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         _authorizationServer = await FakeAuthorizationServer.StartAsync(TestSettings.Issuer, _key);
         Host = await TotServiceTestHost.StartAsync(_authorizationServer, Settings);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         await Host.DisposeAsync();
         await _authorizationServer.DisposeAsync();
