@@ -70,7 +70,7 @@ public sealed record AccuracyOptions
                 "--api-key-env" => options with { ApiKeyEnvironmentVariable = Value() },
                 "--from" => options with { From = Int(Value(), "--from", 1, 100_000) },
                 "--to" => options with { To = Int(Value(), "--to", 1, 100_000) },
-                "--methods" => options with { Methods = Methods(Value()) },
+                "--methods" => options with { Methods = ParseMethods(Value()) },
                 "--concurrency" => options with { Concurrency = Int(Value(), "--concurrency", 1, 64) },
                 "--retries" => options with { Retries = Int(Value(), "--retries", 0, 10) },
                 "--timeout" => options with { TimeoutSeconds = Int(Value(), "--timeout", 1, 3600) },
@@ -110,7 +110,7 @@ public sealed record AccuracyOptions
             : throw new ArgumentException($"{name} must be a rank or a range such as 901-906 (got '{text}').");
     }
 
-    private static string[] Methods(string text)
+    private static string[] ParseMethods(string text)
     {
         var methods = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(m => m.ToLowerInvariant()).ToArray();
         return methods.Length > 0 && methods.All(AccuracyMethods.All.Contains)

@@ -9,30 +9,18 @@ public static class Game24Oracle
     public static IEnumerable<(Rational A, char Op, Rational B, Rational Result, Rational[] Left)> Steps(IReadOnlyList<Rational> numbers)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < numbers.Count; i++)
+        foreach (var (i, j, op) in Moves(numbers))
         {
-            for (var j = 0; j < numbers.Count; j++)
+            if (op is '+' or '*' && i > j)
             {
-                if (i == j)
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                var rest = numbers.Where((_, k) => k != i && k != j).ToList();
-                foreach (var op in "+-*/")
-                {
-                    if ((op is '+' or '*' && i > j) || (op == '/' && numbers[j].IsZero))
-                    {
-                        continue;
-                    }
-
-                    var result = Apply(numbers[i], op, numbers[j]);
-                    Rational[] left = [.. rest, result];
-                    if (seen.Add(Key(left)))
-                    {
-                        yield return (numbers[i], op, numbers[j], result, left);
-                    }
-                }
+            var result = Apply(numbers[i], op, numbers[j]);
+            Rational[] left = [.. numbers.Where((_, k) => k != i && k != j), result];
+            if (seen.Add(Key(left)))
+            {
+                yield return (numbers[i], op, numbers[j], result, left);
             }
         }
     }
@@ -62,32 +50,24 @@ public static class Game24Oracle
             return terms[0].Value == Target ? terms[0].Expression : null;
         }
 
-        for (var i = 0; i < terms.Count; i++)
+        foreach (var (i, j, op) in Moves(terms.Select(t => t.Value).ToList()))
         {
-            for (var j = 0; j < terms.Count; j++)
+            var combined = (Apply(terms[i].Value, op, terms[j].Value), $"({terms[i].Expression} {op} {terms[j].Expression})");
+            if (Solve([.. terms.Where((_, k) => k != i && k != j), combined]) is { } found)
             {
-                if (i == j)
-                {
-                    continue;
-                }
-
-                var rest = terms.Where((_, k) => k != i && k != j).ToList();
-                foreach (var op in "+-*/")
-                {
-                    if (op == '/' && terms[j].Value.IsZero)
-                    {
-                        continue;
-                    }
-
-                    var combined = (Apply(terms[i].Value, op, terms[j].Value), $"({terms[i].Expression} {op} {terms[j].Expression})");
-                    if (Solve([.. rest, combined]) is { } found)
-                    {
-                        return found;
-                    }
-                }
+                return found;
             }
         }
 
         return null;
     }
+
+    /// <summary>Every operator on every ordered pair of distinct positions, divisions by zero left out.</summary>
+    private static IEnumerable<(int I, int J, char Op)> Moves(IReadOnlyList<Rational> numbers) =>
+        from i in Enumerable.Range(0, numbers.Count)
+        from j in Enumerable.Range(0, numbers.Count)
+        where i != j
+        from op in "+-*/"
+        where op != '/' || !numbers[j].IsZero
+        select (i, j, op);
 }

@@ -22,9 +22,7 @@ public sealed class EndpointFailureTests : IDisposable
     [Fact]
     public async Task The_fake_server_answers_n_choices_with_usage_counts()
     {
-        var script = new FakeScript();
-        script.Rules.Add(new FakeRule("colour", "red", "green blue"));
-        await using var server = await FakeOpenAiServer.StartAsync(script, TestContext.Current.CancellationToken);
+        await using var server = await ServeAsync(new FakeRule("colour", "red", "green blue"));
         using var http = new HttpClient();
 
         var response = await http.PostAsJsonAsync(new Uri(server.BaseUrl, "chat/completions"), new
@@ -43,9 +41,7 @@ public sealed class EndpointFailureTests : IDisposable
     [Fact]
     public async Task Server_errors_end_the_run_with_a_readable_error_after_the_configured_retries()
     {
-        var script = new FakeScript();
-        script.Rules.Add(new FakeRule(".") { Fault = FakeFault.ServerError });
-        await using var server = await FakeOpenAiServer.StartAsync(script, TestContext.Current.CancellationToken);
+        await using var server = await ServeAsync(new FakeRule(".") { Fault = FakeFault.ServerError });
         var retries = new EndpointRetries();
 
         var result = await RunAsync(server, maxRetries: 2, retries: retries);
@@ -60,11 +56,7 @@ public sealed class EndpointFailureTests : IDisposable
     [Fact]
     public async Task A_transient_server_error_is_retried_and_the_run_goes_on()
     {
-        var script = new FakeScript();
-        script.Rules.Add(new FakeRule(".") { Fault = FakeFault.ServerError, Times = 1 });
-        script.Rules.Add(new FakeRule("Propose", "1. Answer: 42"));
-        script.Rules.Add(new FakeRule("Judge", "Verdict: sure"));
-        await using var server = await FakeOpenAiServer.StartAsync(script, TestContext.Current.CancellationToken);
+        await using var server = await ServeAsync(new FakeRule(".") { Fault = FakeFault.ServerError, Times = 1 }, new FakeRule("Propose", "1. Answer: 42"), new FakeRule("Judge", "Verdict: sure"));
 
         var result = await RunAsync(server, maxRetries: 1);
 
@@ -76,9 +68,7 @@ public sealed class EndpointFailureTests : IDisposable
     [Fact]
     public async Task A_slow_endpoint_times_out_with_a_readable_error_instead_of_hanging()
     {
-        var script = new FakeScript();
-        script.Rules.Add(new FakeRule(".", "1. too late") { Delay = TimeSpan.FromSeconds(20) });
-        await using var server = await FakeOpenAiServer.StartAsync(script, TestContext.Current.CancellationToken);
+        await using var server = await ServeAsync(new FakeRule(".", "1. too late") { Delay = TimeSpan.FromSeconds(20) });
 
         var result = await RunAsync(server, timeoutSeconds: 0.5).WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
 
@@ -89,9 +79,7 @@ public sealed class EndpointFailureTests : IDisposable
     [Fact]
     public async Task A_reply_that_is_not_json_is_a_readable_error()
     {
-        var script = new FakeScript();
-        script.Rules.Add(new FakeRule(".") { Fault = FakeFault.MalformedJson });
-        await using var server = await FakeOpenAiServer.StartAsync(script, TestContext.Current.CancellationToken);
+        await using var server = await ServeAsync(new FakeRule(".") { Fault = FakeFault.MalformedJson });
 
         var result = await RunAsync(server);
 
@@ -102,9 +90,7 @@ public sealed class EndpointFailureTests : IDisposable
     [Fact]
     public async Task Empty_choices_count_as_malformed_output_or_fail_readably()
     {
-        var script = new FakeScript();
-        script.Rules.Add(new FakeRule(".") { Fault = FakeFault.EmptyChoices });
-        await using var server = await FakeOpenAiServer.StartAsync(script, TestContext.Current.CancellationToken);
+        await using var server = await ServeAsync(new FakeRule(".") { Fault = FakeFault.EmptyChoices });
 
         var result = await RunAsync(server);
 
@@ -123,10 +109,7 @@ public sealed class EndpointFailureTests : IDisposable
     [Fact]
     public async Task A_reply_cut_off_by_max_tokens_is_counted_and_its_unfinished_line_dropped()
     {
-        var script = new FakeScript();
-        script.Rules.Add(new FakeRule("Propose", "1. Book a table\n2. Answer: a picnic in the park with friends") { CutAfterTokens = 6 });
-        script.Rules.Add(new FakeRule("Judge", "Verdict: likely"));
-        await using var server = await FakeOpenAiServer.StartAsync(script, TestContext.Current.CancellationToken);
+        await using var server = await ServeAsync(new FakeRule("Propose", "1. Book a table\n2. Answer: a picnic in the park with friends") { CutAfterTokens = 6 }, new FakeRule("Judge", "Verdict: likely"));
 
         var result = await RunAsync(server);
 
@@ -135,6 +118,13 @@ public sealed class EndpointFailureTests : IDisposable
         Assert.True(result.Usage.MalformedOutputs >= 1);
         Assert.Contains(result.Tree.Nodes, n => n.Thought == "Book a table");
         Assert.DoesNotContain(result.Tree.Nodes, n => n.Thought.StartsWith("Answer:", StringComparison.Ordinal));
+    }
+
+    private static async Task<FakeOpenAiServer> ServeAsync(params FakeRule[] rules)
+    {
+        var script = new FakeScript();
+        script.Rules.AddRange(rules);
+        return await FakeOpenAiServer.StartAsync(script, TestContext.Current.CancellationToken);
     }
 
     private async Task<SearchResult> RunAsync(FakeOpenAiServer server, double timeoutSeconds = 10, int maxRetries = 0, EndpointRetries? retries = null)

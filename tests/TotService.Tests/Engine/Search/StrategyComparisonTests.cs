@@ -17,9 +17,11 @@ public sealed class StrategyComparisonTests(ITestOutputHelper output)
         var providers = Game24Providers.Create(new Game24Solver());
         output.WriteLine("| Strategy | Solved | Of solvable | Nodes per solution (mean) | Expansions per solution (mean) | Max nodes |");
         output.WriteLine("|---|---|---|---|---|---|");
-        foreach (var strategy in Enum.GetValues<SearchStrategy>())
+        var variants = Enum.GetValues<SearchStrategy>().Select(s => (Strategy: s, Exploration: 1.0))
+            .Concat([(SearchStrategy.Mcts, 0.0), (SearchStrategy.Mcts, 2.0)]);
+        foreach (var (strategy, exploration) in variants)
         {
-            var settings = new SearchSettings { Strategy = strategy, Breadth = 5, MaxDepth = 3, MaxNodes = 2000 };
+            var settings = new SearchSettings { Strategy = strategy, Breadth = 5, MaxDepth = 3, MaxNodes = 2000, ExplorationConstant = exploration };
             var results = new List<SearchResult>();
             foreach (var (_, numbers) in puzzles)
             {
@@ -36,7 +38,7 @@ public sealed class StrategyComparisonTests(ITestOutputHelper output)
             }
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {SearchStrategyNames.ToName(strategy)} | {solved.Count} | {solvable.Count(s => s)} | {solved.Average(r => r.NodeCount):0.0} | {solved.Average(r => r.NodesExpanded):0.0} | {results.Max(r => r.NodeCount)} |"));
+                $"| {SearchStrategyNames.ToName(strategy)}{(strategy == SearchStrategy.Mcts ? $" (c = {exploration})" : "")} | {solved.Count} | {solvable.Count(s => s)} | {solved.Average(r => r.NodeCount):0.0} | {solved.Average(r => r.NodesExpanded):0.0} | {results.Max(r => r.NodeCount)} |"));
         }
     }
 }
