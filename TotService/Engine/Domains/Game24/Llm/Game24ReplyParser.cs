@@ -68,7 +68,7 @@ internal static partial class Game24ReplyParser
             return null;
         }
 
-        var expression = Normalize(answer[Game24Prompts.AnswerPrefix.Length..]).Split('=')[0].Trim().TrimEnd('.', '*').Trim();
+        var expression = Normalize(answer[Game24Prompts.AnswerPrefix.Length..]).Split('=')[0].Trim().Trim('*', '.').Trim();
         return expression.Length == 0 ? null : expression;
     }
 
