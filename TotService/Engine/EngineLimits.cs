@@ -13,4 +13,6 @@ public static class EngineLimits
     public const int MaxFrontier = 2000;
     public const int MaxTimeBudgetSeconds = 600;
     public const int MaxTextLength = 10_000;
+    public const int MaxIterations = 2000;
+    public const double MaxExplorationConstant = 10;
 }

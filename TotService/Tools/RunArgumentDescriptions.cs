@@ -12,7 +12,11 @@ internal static class RunArgumentDescriptions
 
     public const string Domain = "Task domain: game24 (built-in exact solver) or general (needs a model: sampling or the configured endpoint).";
 
-    public const string Strategy = "Search strategy: beam (alias bfs), best-first, or dfs.";
+    public const string Strategy = "Search strategy: beam (alias bfs), best-first, dfs, or mcts (Monte Carlo Tree Search).";
+
+    public const string ExplorationConstant = "MCTS: weight of exploration in UCT selection, 0-10 (0 = greedy on mean value).";
+
+    public const string MaxIterations = "Expansions allowed (MCTS iterations), 1-2000.";
 
     public const string Breadth = "Beam: distinct nodes kept per level, 1-10.";
 

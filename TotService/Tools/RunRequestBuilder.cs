@@ -22,7 +22,7 @@ public sealed class RunRequestBuilder(
         var domain = SearchArguments.Domain(errors, arguments.Domain);
         var (problem, settings) = SearchArguments.Parse(errors, arguments.Task, arguments.Constraints, arguments.Strategy,
             arguments.Breadth, arguments.MaxDepth, arguments.MaxNodes, arguments.MaxFrontier, arguments.CandidatesPerNode,
-            arguments.PruneThreshold, arguments.ScoreThreshold, arguments.TimeBudgetSeconds);
+            arguments.PruneThreshold, arguments.ScoreThreshold, arguments.TimeBudgetSeconds, arguments.ExplorationConstant, arguments.MaxIterations);
         if (errors.Count == 0)
         {
             errors.AddRange(ThoughtDomains.ValidateTask(domain, problem));
@@ -81,4 +81,6 @@ public sealed record RunArguments(
     double PruneThreshold,
     double ScoreThreshold,
     double TimeBudgetSeconds,
-    string? Provider);
+    string? Provider,
+    double ExplorationConstant = 1.0,
+    int MaxIterations = TotService.Engine.EngineLimits.MaxIterations);

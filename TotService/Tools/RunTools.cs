@@ -5,6 +5,7 @@ using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using TotService.Authorization;
+using TotService.Engine;
 using TotService.Engine.Search;
 using TotService.Runs;
 
@@ -41,10 +42,12 @@ public sealed class RunTools(
         [Description(RunArgumentDescriptions.CandidatesPerNode)] int candidatesPerNode = 5,
         [Description(RunArgumentDescriptions.PruneThreshold)] double pruneThreshold = 0.3,
         [Description(RunArgumentDescriptions.MaxFrontier)] int maxFrontier = 100,
+        [Description(RunArgumentDescriptions.ExplorationConstant)] double explorationConstant = 1.0,
+        [Description(RunArgumentDescriptions.MaxIterations)] int maxIterations = EngineLimits.MaxIterations,
         CancellationToken cancellationToken = default)
     {
         var request = requests.Build(new RunArguments(task, constraints, domain, strategy, breadth, maxDepth, maxNodes, maxFrontier,
-            candidatesPerNode, pruneThreshold, scoreThreshold, timeBudgetSeconds, provider), context.Server);
+            candidatesPerNode, pruneThreshold, scoreThreshold, timeBudgetSeconds, provider, explorationConstant, maxIterations), context.Server);
         var run = await commands.StartAsync(Caller.Owner(context), request, cancellationToken);
         var view = RunStatusView.From(run.Record);
         return ToolResults.Create(
@@ -74,10 +77,12 @@ public sealed class RunTools(
         [Description(RunArgumentDescriptions.CandidatesPerNode)] int candidatesPerNode = 5,
         [Description(RunArgumentDescriptions.PruneThreshold)] double pruneThreshold = 0.3,
         [Description(RunArgumentDescriptions.MaxFrontier)] int maxFrontier = 100,
+        [Description(RunArgumentDescriptions.ExplorationConstant)] double explorationConstant = 1.0,
+        [Description(RunArgumentDescriptions.MaxIterations)] int maxIterations = EngineLimits.MaxIterations,
         CancellationToken cancellationToken = default)
     {
         var request = requests.Build(new RunArguments(task, constraints, domain, strategy, breadth, maxDepth, maxNodes, maxFrontier,
-            candidatesPerNode, pruneThreshold, scoreThreshold, timeBudgetSeconds, provider), context.Server);
+            candidatesPerNode, pruneThreshold, scoreThreshold, timeBudgetSeconds, provider, explorationConstant, maxIterations), context.Server);
         var owner = Caller.Owner(context);
         var lastReport = long.MinValue;
         void OnProgress(SearchProgress p)

@@ -13,7 +13,7 @@ public sealed record RunStatusView(
     [property: Description("queued, running, completed, cancelled or failed.")] string State,
     [property: Description("The task.")] string Task,
     [property: Description("Task domain (game24, general).")] string Domain,
-    [property: Description("Search strategy (beam, best-first, dfs).")] string Strategy,
+    [property: Description("Search strategy (beam, best-first, dfs, mcts).")] string Strategy,
     [property: Description("Thought provider (domain, sampling, endpoint).")] string Provider,
     [property: Description("Nodes expanded so far.")] int NodesExpanded,
     [property: Description("Nodes in the tree, root excluded.")] int NodeCount,

@@ -10,7 +10,7 @@ namespace TotService.Tools;
 internal static class SearchArguments
 {
     public const string Ranges =
-        "Ranges: breadth 1-10, maxDepth 1-10, maxNodes 1-2000, maxFrontier 1-2000, candidatesPerNode 1-10, timeBudgetSeconds >0-600, scoreThreshold and pruneThreshold 0-1, task and constraints at most 10000 characters.";
+        "Ranges: breadth 1-10, maxDepth 1-10, maxNodes 1-2000, maxFrontier 1-2000, maxIterations 1-2000, explorationConstant 0-10, candidatesPerNode 1-10, timeBudgetSeconds >0-600, scoreThreshold and pruneThreshold 0-1, task and constraints at most 10000 characters.";
 
     public static (ThoughtProblem Problem, SearchSettings Settings) Parse(
         List<string> errors,
@@ -24,7 +24,9 @@ internal static class SearchArguments
         int candidatesPerNode,
         double pruneThreshold,
         double scoreThreshold,
-        double timeBudgetSeconds)
+        double timeBudgetSeconds,
+        double explorationConstant = 1.0,
+        int maxIterations = EngineLimits.MaxIterations)
     {
         var problem = new ThoughtProblem(task ?? "", constraints);
         errors.AddRange(problem.Validate());
@@ -54,6 +56,8 @@ internal static class SearchArguments
             PruneThreshold = pruneThreshold,
             ScoreThreshold = scoreThreshold,
             TimeBudget = budgetOk ? TimeSpan.FromSeconds(timeBudgetSeconds) : TimeSpan.FromSeconds(1),
+            ExplorationConstant = explorationConstant,
+            MaxIterations = maxIterations,
         };
         errors.AddRange(settings.Validate());
         return (problem, settings);

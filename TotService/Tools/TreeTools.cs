@@ -29,18 +29,20 @@ public sealed class TreeTools(TreeCommands trees)
         RequestContext<CallToolRequestParams> context,
         [Description("The problem, at most 10000 characters.")] string task,
         [Description("Optional constraints, at most 10000 characters.")] string? constraints = null,
-        [Description("Search strategy: beam (alias bfs), best-first, or dfs.")] string strategy = "beam",
+        [Description(RunArgumentDescriptions.Strategy)] string strategy = "beam",
         [Description("Beam: distinct nodes kept per level, 1-10.")] int breadth = 5,
         [Description("Depth limit, 1-10.")] int maxDepth = 4,
         [Description("Maximum nodes in the tree, 1-2000.")] int maxNodes = 500,
         [Description("A final answer scoring at least this (0-1) is a solution.")] double scoreThreshold = 1.0,
         [Description("DFS: children scoring below this (0-1) are pruned.")] double pruneThreshold = 0.3,
         [Description("Best-first: open nodes kept in the frontier, 1-2000.")] int maxFrontier = 100,
+        [Description(RunArgumentDescriptions.ExplorationConstant)] double explorationConstant = 1.0,
+        [Description(RunArgumentDescriptions.MaxIterations)] int maxIterations = EngineLimits.MaxIterations,
         CancellationToken cancellationToken = default)
     {
         var errors = new List<string>();
         var (problem, settings) = SearchArguments.Parse(errors, task, constraints, strategy, breadth, maxDepth, maxNodes, maxFrontier,
-            candidatesPerNode: 5, pruneThreshold, scoreThreshold, timeBudgetSeconds: 60);
+            candidatesPerNode: 5, pruneThreshold, scoreThreshold, timeBudgetSeconds: 60, explorationConstant, maxIterations);
         SearchArguments.ThrowIfAny(errors);
         var tree = await trees.CreateAsync(Caller.Owner(context), problem, settings, cancellationToken);
         var view = TreeView.From(tree.Id, tree.Version, tree.Session);

@@ -16,7 +16,7 @@ public sealed class ThoughtProviderFactory(Game24Solver game24Solver, EngineMetr
         ProviderKind.Domain when ThoughtDomains.HasSolver(domain) => Game24Providers.Create(game24Solver),
         ProviderKind.Domain => throw new ArgumentException($"Domain '{domain}' has no built-in solver.", nameof(domain)),
         ProviderKind.Sampling or ProviderKind.Endpoint when chatClient is not null =>
-            LlmThoughtProviders.Create(chatClient, EngineMetrics.TagValue(kind), metrics),
+            LlmThoughtProviders.Create(chatClient, EngineMetrics.TagValue(kind), metrics, domain: domain),
         _ => throw new ArgumentException($"Provider '{EngineMetrics.TagValue(kind)}' needs a chat client.", nameof(chatClient)),
     };
 }

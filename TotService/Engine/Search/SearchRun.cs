@@ -73,6 +73,11 @@ internal sealed class SearchRun(
                 return StopReason.MaxNodes;
             }
 
+            if (nodesExpanded >= settings.MaxIterations)
+            {
+                return StopReason.MaxIterations;
+            }
+
             if (!frontier.TryTakeNext(out var nodeId))
             {
                 return frontier.DepthLimitReached ? StopReason.MaxDepth : StopReason.FrontierExhausted;

@@ -33,6 +33,12 @@ public sealed record SearchSettings
 
     public TimeSpan TimeBudget { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>MCTS: weight of the exploration term in UCT (0 = greedy on mean value). 0..<see cref="EngineLimits.MaxExplorationConstant"/>.</summary>
+    public double ExplorationConstant { get; init; } = 1.0;
+
+    /// <summary>Expansions allowed (for MCTS: iterations of select, expand, simulate, backpropagate). 1..<see cref="EngineLimits.MaxIterations"/>.</summary>
+    public int MaxIterations { get; init; } = EngineLimits.MaxIterations;
+
     /// <summary>Every rule broken, each as a message that says what is allowed; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -49,6 +55,12 @@ public sealed record SearchSettings
         CheckRange(errors, "maxFrontier", MaxFrontier, 1, EngineLimits.MaxFrontier);
         CheckScore(errors, "pruneThreshold", PruneThreshold);
         CheckScore(errors, "scoreThreshold", ScoreThreshold);
+        CheckRange(errors, "maxIterations", MaxIterations, 1, EngineLimits.MaxIterations);
+        if (!(ExplorationConstant >= 0 && ExplorationConstant <= EngineLimits.MaxExplorationConstant))
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture,
+                $"explorationConstant must be between 0 and {EngineLimits.MaxExplorationConstant} (got {ExplorationConstant})."));
+        }
         if (!(TimeBudget > TimeSpan.Zero && TimeBudget <= TimeSpan.FromSeconds(EngineLimits.MaxTimeBudgetSeconds)))
         {
             errors.Add(string.Create(CultureInfo.InvariantCulture,

@@ -13,4 +13,7 @@ public enum SearchStrategy
 
     /// <summary>Depth-first with backtracking; children scoring below the pruning threshold are pruned.</summary>
     DepthFirst,
+
+    /// <summary>Monte Carlo Tree Search: UCT selection from the root, expansion by the generator, the evaluator's value as the simulation result, mean values backpropagated.</summary>
+    Mcts,
 }

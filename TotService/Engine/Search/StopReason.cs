@@ -21,6 +21,9 @@ public enum StopReason
     /// <summary>No open node remained (all expanded, pruned, final or dead ends) before the depth limit.</summary>
     FrontierExhausted,
 
+    /// <summary>The search made <see cref="SearchSettings.MaxIterations"/> expansions (MCTS iterations).</summary>
+    MaxIterations,
+
     /// <summary>The caller's cancellation token fired.</summary>
     Cancelled,
 

@@ -120,6 +120,11 @@ public sealed class ThoughtTreeSession
             return new NextNodeDecision(null, StopReason.MaxNodes, $"The tree holds the maximum of {Settings.MaxNodes} nodes.", [], []);
         }
 
+        if (tree.Nodes.Count(n => n.Status is NodeStatus.Expanded or NodeStatus.DeadEnd) >= Settings.MaxIterations)
+        {
+            return new NextNodeDecision(null, StopReason.MaxIterations, $"The tree has had the maximum of {Settings.MaxIterations} expansions.", [], []);
+        }
+
         var before = tree.Nodes.Where(n => n.Status == NodeStatus.Pruned).Select(n => n.Id).ToHashSet();
         var frontier = Frontier.Create(tree, Settings);
         frontier.Add(tree.Nodes.Select(n => n.Id));

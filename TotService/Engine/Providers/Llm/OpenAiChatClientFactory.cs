@@ -10,7 +10,8 @@ public static class OpenAiChatClientFactory
     // OpenAI's client insists on a key; local servers ignore whatever is sent.
     private const string PlaceholderKey = "no-key";
 
-    public static IChatClient Create(LlmProviderOptions options)
+    /// <param name="retries">Counts the retries this client makes, when given.</param>
+    public static IChatClient Create(LlmProviderOptions options, EndpointRetries? retries = null)
     {
         if (!options.IsConfigured || options.Validate() is { Count: > 0 })
         {
@@ -19,7 +20,12 @@ public static class OpenAiChatClientFactory
 
         var client = new OpenAIClient(
             new ApiKeyCredential(string.IsNullOrWhiteSpace(options.ApiKey) ? PlaceholderKey : options.ApiKey),
-            new OpenAIClientOptions { Endpoint = new Uri(options.BaseUrl!) });
+            new OpenAIClientOptions
+            {
+                Endpoint = new Uri(options.BaseUrl!),
+                NetworkTimeout = TimeSpan.FromSeconds(options.RequestTimeoutSeconds),
+                RetryPolicy = new EndpointRetryPolicy(options.MaxRetries, TimeSpan.FromSeconds(options.RetryDelaySeconds), retries),
+            });
         return client.GetChatClient(options.Model).AsIChatClient();
     }
 }

@@ -22,6 +22,7 @@ internal abstract class Frontier(ThoughtTree tree, SearchSettings settings)
         SearchStrategy.Beam => new BeamFrontier(tree, settings),
         SearchStrategy.BestFirst => new BestFirstFrontier(tree, settings),
         SearchStrategy.DepthFirst => new DepthFirstFrontier(tree, settings),
+        SearchStrategy.Mcts => new MctsFrontier(tree, settings),
         _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Strategy, "Unknown search strategy."),
     };
 

@@ -19,7 +19,10 @@ public sealed class ValidationTests
         { new SearchSettings { TimeBudget = TimeSpan.Zero }, "timeBudgetSeconds must be greater than 0 and at most 600 (got 0)." },
         { new SearchSettings { ScoreThreshold = 1.5 }, "scoreThreshold must be between 0 and 1 (got 1.5)." },
         { new SearchSettings { PruneThreshold = double.NaN }, "pruneThreshold must be between 0 and 1 (got NaN)." },
-        { new SearchSettings { Strategy = (SearchStrategy)9 }, "strategy must be one of: beam (alias bfs), best-first (alias best_first), dfs (alias depth-first)." },
+        { new SearchSettings { Strategy = (SearchStrategy)9 }, "strategy must be one of: beam (alias bfs), best-first (alias best_first), dfs (alias depth-first), mcts (alias monte-carlo)." },
+        { new SearchSettings { ExplorationConstant = -0.5 }, "explorationConstant must be between 0 and 10 (got -0.5)." },
+        { new SearchSettings { ExplorationConstant = double.NaN }, "explorationConstant must be between 0 and 10 (got NaN)." },
+        { new SearchSettings { MaxIterations = 2001 }, "maxIterations must be between 1 and 2000 (got 2001)." },
     };
 
     [Theory]
@@ -39,6 +42,8 @@ public sealed class ValidationTests
             TimeBudget = TimeSpan.FromSeconds(EngineLimits.MaxTimeBudgetSeconds),
             ScoreThreshold = 0,
             PruneThreshold = 1,
+            ExplorationConstant = EngineLimits.MaxExplorationConstant,
+            MaxIterations = EngineLimits.MaxIterations,
         }.Validate());
     }
 
@@ -75,6 +80,8 @@ public sealed class ValidationTests
     [InlineData("BFS", SearchStrategy.Beam)]
     [InlineData("best-first", SearchStrategy.BestFirst)]
     [InlineData(" dfs ", SearchStrategy.DepthFirst)]
+    [InlineData("mcts", SearchStrategy.Mcts)]
+    [InlineData("Monte-Carlo", SearchStrategy.Mcts)]
     public void Strategy_names_parse(string name, SearchStrategy expected)
     {
         Assert.True(SearchStrategyNames.TryParse(name, out var strategy));
@@ -82,7 +89,7 @@ public sealed class ValidationTests
     }
 
     [Theory]
-    [InlineData("mcts")]
+    [InlineData("monte")]
     [InlineData("")]
     [InlineData(null)]
     public void Unknown_strategy_names_do_not_parse(string? name) =>
