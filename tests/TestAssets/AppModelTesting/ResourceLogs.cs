@@ -17,14 +17,17 @@ public sealed class ResourceLogs : IDisposable
     {
         var logs = new ResourceLogs();
         var service = app.Services.GetRequiredService<ResourceLoggerService>();
+        var model = app.Services.GetRequiredService<DistributedApplicationModel>();
         foreach (var resource in resources)
         {
             var queue = logs._lines.GetOrAdd(resource, _ => new());
+            // By the model's resource: the logger keys its streams by the orchestrator's name (e.g. "redis-abcdwxyz").
+            var modelResource = model.Resources.Single(r => r.Name == resource);
             _ = Task.Run(async () =>
             {
                 try
                 {
-                    await foreach (var batch in service.WatchAsync(resource).WithCancellation(logs._stop.Token))
+                    await foreach (var batch in service.WatchAsync(modelResource).WithCancellation(logs._stop.Token))
                     {
                         foreach (var line in batch)
                         {

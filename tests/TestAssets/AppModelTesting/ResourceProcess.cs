@@ -64,6 +64,16 @@ public sealed record ResourceProcess(string Resource, int Pid, int ServicePid)
 
     public static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
 
+    /// <summary>How long ago the service process started (<c>/proc/&lt;pid&gt;/stat</c> against <c>/proc/uptime</c>, in 10 ms steps).</summary>
+    public TimeSpan ServiceAge()
+    {
+        const double TicksPerSecond = 100; // USER_HZ on Linux
+        var stat = File.ReadAllText($"/proc/{ServicePid}/stat");
+        var startTicks = long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19], CultureInfo.InvariantCulture);
+        var uptime = double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(uptime - (startTicks / TicksPerSecond));
+    }
+
     /// <summary>SIGKILL to the service process: a crash, as the operating system would deliver it.</summary>
     public void KillService() => System.Diagnostics.Process.GetProcessById(ServicePid).Kill(entireProcessTree: false);
 }

@@ -26,6 +26,12 @@ public class TestAppModel : IAsyncLifetime
 
     public string RedisPassword { get; } = RandomSecret();
 
+    /// <summary>KeyService's key-encryption key for this run (base64, 32 bytes), for reading the shared ring in Redis.</summary>
+    public string KeyEncryptionKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>From building the model until every process resource was healthy.</summary>
+    public TimeSpan StartupTime { get; private set; }
+
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The app model has not started.");
 
     public ResourceLogs Logs { get; private set; } = ResourceLogs.Empty;
@@ -69,6 +75,7 @@ public class TestAppModel : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         string[] args =
         [
             "--AppHost:RandomPorts=true",
@@ -78,7 +85,7 @@ public class TestAppModel : IAsyncLifetime
             $"--AppHost:TotServiceInstances={TotServiceInstances}",
             $"--Parameters:dev-client-secret={DevClientSecret}",
             $"--Parameters:redis-password={RedisPassword}",
-            $"--Parameters:keyservice-kek={Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}",
+            $"--Parameters:keyservice-kek={KeyEncryptionKey}",
             .. Settings.Select(s => "--" + s),
         ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(args,
@@ -108,8 +115,9 @@ public class TestAppModel : IAsyncLifetime
         }
         Configure(builder);
         _app = await builder.BuildAsync();
-        Logs = ResourceLogs.Watch(_app, ProcessResources);
         await _app.StartAsync();
+        // After the start: the orchestrator names each resource's log stream then (lines written before are kept).
+        Logs = ResourceLogs.Watch(_app, ProcessResources);
         using var timeout = new CancellationTokenSource(StartupTimeout);
         foreach (var resource in ProcessResources)
         {
@@ -123,6 +131,7 @@ public class TestAppModel : IAsyncLifetime
                 throw new InvalidOperationException($"'{resource}' did not become healthy within {StartupTimeout}:\n{Logs.Tail(resource, 40)}", ex);
             }
         }
+        StartupTime = clock.Elapsed;
     }
 
     public Uri Endpoint(string resource) => App.GetEndpoint(resource, "http");
@@ -142,8 +151,9 @@ public class TestAppModel : IAsyncLifetime
     public Task<string> GetAdminTokenAsync(CancellationToken cancellationToken = default) =>
         RequestTokenAsync(AdminClientId, AdminSecret, Issuer, "keys:admin", 0, cancellationToken);
 
-    private async Task<string> RequestTokenAsync(
-        string clientId, string secret, string resource, string? scope, int keyserviceInstance, CancellationToken cancellationToken)
+    /// <summary>A token for any client the test configured, from the given KeyService instance's token endpoint.</summary>
+    public async Task<string> RequestTokenAsync(
+        string clientId, string secret, string resource, string? scope, int keyserviceInstance = 0, CancellationToken cancellationToken = default)
     {
         using var http = CreateHttpClient(KeyServices[keyserviceInstance]);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token");
@@ -187,6 +197,31 @@ public class TestAppModel : IAsyncLifetime
         if (!result.Success)
         {
             throw new InvalidOperationException($"'{command}' on '{resource}' failed: {result.Message}");
+        }
+    }
+
+    /// <summary>
+    /// A crash: SIGKILL to the service process, then the wait until the orchestrator reports the resource stopped. The
+    /// orchestrator does not start it again by itself; a test does, with the start or restart command.
+    /// </summary>
+    public async Task<ResourceProcess> KillAsync(string resource, TimeSpan timeout)
+    {
+        var process = Process(resource);
+        process.KillService();
+        await WaitForStateAsync(resource, KnownResourceStates.TerminalStates, timeout);
+        return process;
+    }
+
+    public async Task WaitForStateAsync(string resource, IEnumerable<string> states, TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await App.ResourceNotifications.WaitForResourceAsync(resource, states, cancellation.Token);
+        }
+        catch (OperationCanceledException ex)
+        {
+            throw new TimeoutException($"'{resource}' did not reach {string.Join(" or ", states)} within {timeout}:\n{Logs.Tail(resource, 40)}", ex);
         }
     }
 
