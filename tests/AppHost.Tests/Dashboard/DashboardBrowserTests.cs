@@ -9,14 +9,51 @@ namespace AppHost.Tests.Dashboard;
 /// <summary>The app model with the real Aspire dashboard on, on free loopback ports, as <c>dotnet run</c> has it.</summary>
 public sealed class DashboardAppModel : TestAppModel
 {
+    public string DashboardUrl { get; } = $"http://localhost:{FreePort()}";
+
     protected override bool EnableDashboard => true;
 
     protected override IEnumerable<string> Settings =>
     [
-        $"ASPNETCORE_URLS=http://localhost:{FreePort()}",
+        $"ASPNETCORE_URLS={DashboardUrl}",
         $"ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://localhost:{FreePort()}",
         "ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
     ];
+
+    /// <summary>
+    /// A client of the dashboard's telemetry API, with the API key the AppHost generated for this dashboard (read from
+    /// the dashboard process's environment, the one place it is given).
+    /// </summary>
+    public HttpClient CreateTelemetryApiClient()
+    {
+        var marker = System.Text.Encoding.ASCII.GetBytes($"ASPNETCORE_URLS={DashboardUrl}\0");
+        foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+        {
+            byte[] environment;
+            try
+            {
+                environment = File.ReadAllBytes(Path.Combine(dir, "environ"));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+            if (environment.AsSpan().IndexOf(marker) < 0)
+            {
+                continue;
+            }
+            var key = System.Text.Encoding.UTF8.GetString(environment).Split('\0')
+                .Select(entry => entry.Split('=', 2))
+                .FirstOrDefault(pair => pair is ["DASHBOARD__API__PRIMARYAPIKEY", _])?[1];
+            if (key is not null)
+            {
+                var http = new HttpClient { BaseAddress = new Uri(DashboardUrl) };
+                http.DefaultRequestHeaders.Add("x-api-key", key);
+                return http;
+            }
+        }
+        throw new InvalidOperationException($"No dashboard process listening on {DashboardUrl} with a telemetry API key.");
+    }
 
     private static int FreePort()
     {
@@ -26,8 +63,16 @@ public sealed class DashboardAppModel : TestAppModel
     }
 }
 
+/// <summary>One app model with its dashboard for every dashboard test class (each start costs seconds).</summary>
+[CollectionDefinition(Name)]
+public sealed class DashboardCollection : ICollectionFixture<DashboardAppModel>
+{
+    public const string Name = "dashboard";
+}
+
 /// <summary>Debian's Chromium, headless, on the real dashboard: what a developer sees after <c>dotnet run</c>.</summary>
-public sealed class DashboardBrowserTests(DashboardAppModel model) : IClassFixture<DashboardAppModel>
+[Collection(DashboardCollection.Name)]
+public sealed class DashboardBrowserTests(DashboardAppModel model)
 {
     private static readonly TimeSpan PageTimeout = TimeSpan.FromSeconds(90);
 
