@@ -18,7 +18,19 @@ public sealed class DashboardAppModel : TestAppModel
         $"ASPNETCORE_URLS={DashboardUrl}",
         $"ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://localhost:{FreePort()}",
         "ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
+        "AppHost:Prometheus=true",
     ];
+
+    /// <summary>Prometheus is a resource too when Debian's package is installed (./test.sh installs it).</summary>
+    public override async ValueTask InitializeAsync()
+    {
+        if (!File.Exists("/usr/bin/prometheus"))
+        {
+            throw new InvalidOperationException("/usr/bin/prometheus is missing: apt-get install prometheus (./test.sh does).");
+        }
+        await base.InitializeAsync();
+        await WaitHealthyAsync("prometheus", StartupTimeout);
+    }
 
     /// <summary>
     /// A client of the dashboard's telemetry API, with the API key the AppHost generated for this dashboard (read from
