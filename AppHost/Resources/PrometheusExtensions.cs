@@ -4,6 +4,9 @@ namespace AppHost.Resources;
 
 public static class PrometheusExtensions
 {
+    /// <summary>The namespace label of the published alert rules.</summary>
+    private const string Namespace = "tot-mcp";
+
     /// <summary>
     /// Debian's <c>prometheus</c> as a local resource, when installed: it scrapes every service instance's
     /// <c>/metrics</c> with the alert rules the Kubernetes output carries. A local tool only, never published.
@@ -32,8 +35,9 @@ public static class PrometheusExtensions
                     {
                         targets.Add(await instance.GetEndpoint("http").Property(EndpointProperty.HostAndPort).GetValueAsync(context.CancellationToken) ?? "");
                     }
+                    // The labels the cluster's targets carry, so the alert rules evaluate the same way here.
                     config.AppendLine($"  - job_name: {service.Name}")
-                        .AppendLine($"    static_configs: [{{ targets: [{string.Join(", ", targets.Select(t => $"\"{t}\""))}] }}]");
+                        .AppendLine($"    static_configs: [{{ targets: [{string.Join(", ", targets.Select(t => $"\"{t}\""))}], labels: {{ namespace: {Namespace} }} }}]");
                 }
                 var file = Path.Combine(runFolder.Path, "prometheus.yml");
                 await File.WriteAllTextAsync(file, config.ToString(), context.CancellationToken);
