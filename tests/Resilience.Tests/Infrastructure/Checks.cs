@@ -1,30 +1,29 @@
 using System.Diagnostics;
+using Aspire.Hosting.Testing;
 using StackExchange.Redis;
 
 namespace Resilience.Tests.Infrastructure;
 
-/// <summary>Direct checks against every replica, outside the load loop.</summary>
+/// <summary>Direct checks against every instance, outside the load loop.</summary>
 public static class Checks
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(3) };
 
-    /// <summary>Polls /health of every replica of both services until all answer 200; returns the time it took.</summary>
+    /// <summary>Polls /health of every instance of both services until all answer 200; returns the time it took.</summary>
     public static async Task<TimeSpan> WaitServicesHealthyAsync(ResilienceAppModel model, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
-        var urls = new[] { "keyservice", "totservice" }
-            .SelectMany(resource => model.App.GetEndpoints(resource))
-            .Select(endpoint => new Uri(endpoint, "/health"))
-            .ToList();
         while (true)
         {
-            var healthy = await Task.WhenAll(urls.Select(IsHealthyAsync));
+            // Read each round: the endpoints are the orchestrator's, and a restarted instance is given its own again.
+            var resources = model.KeyServices.Concat(model.TotServices).ToList();
+            var healthy = await Task.WhenAll(resources.Select(resource => IsHealthyAsync(new Uri(model.Endpoint(resource), "/health"))));
             if (healthy.All(h => h))
             {
                 return clock.Elapsed;
             }
-            Assert.True(clock.Elapsed < timeout, $"services not healthy {timeout.TotalSeconds} s after the fault ended: " +
-                string.Join(", ", urls.Where((_, i) => !healthy[i])));
+            Assert.True(clock.Elapsed < timeout, $"services not healthy {timeout.TotalSeconds} s after the fault ended:\n" +
+                string.Join("\n", resources.Where((_, i) => !healthy[i]).Select(resource => $"{resource} ({model.Endpoint(resource)}):\n{model.Logs.Tail(resource, 25)}")));
             await Task.Delay(100);
         }
     }
@@ -42,34 +41,34 @@ public static class Checks
         }
     }
 
-    /// <summary>A fresh MCP session and whoami on every TotService replica with <paramref name="token"/>.</summary>
+    /// <summary>A fresh MCP session and whoami on every TotService instance with <paramref name="token"/>.</summary>
     public static async Task AssertAcceptedEverywhereAsync(ResilienceAppModel model, string token, string what)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        for (var replica = 0; replica < model.Replicas; replica++)
+        for (var instance = 0; instance < model.Instances; instance++)
         {
-            var (session, status) = await McpWire.OpenSessionAsync(http, model.McpEndpoint(replica), token, CancellationToken.None);
-            Assert.True(session is not null, $"{what}: totservice-{replica} refused the session: {status}");
-            var (callStatus, ok) = await McpWire.WhoAmIAsync(http, model.McpEndpoint(replica), token, session, CancellationToken.None);
-            Assert.True(ok, $"{what}: whoami on totservice-{replica} failed: {callStatus}");
+            var (session, status) = await McpWire.OpenSessionAsync(http, model.McpEndpoint(instance), token, CancellationToken.None);
+            Assert.True(session is not null, $"{what}: {model.TotServices[instance]} refused the session: {status}");
+            var (callStatus, ok) = await McpWire.WhoAmIAsync(http, model.McpEndpoint(instance), token, session, CancellationToken.None);
+            Assert.True(ok, $"{what}: whoami on {model.TotServices[instance]} failed: {callStatus}");
         }
     }
 
-    /// <summary>Every kid in <paramref name="expected"/> is published by every KeyService replica.</summary>
+    /// <summary>Every kid in <paramref name="expected"/> is published by every KeyService instance.</summary>
     public static async Task AssertKeysPublishedAsync(ResilienceAppModel model, IReadOnlySet<string> expected)
     {
-        for (var replica = 0; replica < model.Replicas; replica++)
+        for (var instance = 0; instance < model.Instances; instance++)
         {
-            var published = await model.JwksKidsAsync(replica);
+            var published = await model.JwksKidsAsync(instance);
             Assert.True(expected.IsSubsetOf(published),
-                $"keyservice-{replica} lost keys: expected {string.Join(",", expected)}, publishes {string.Join(",", published)}");
+                $"{model.KeyServices[instance]} lost keys: expected {string.Join(",", expected)}, publishes {string.Join(",", published)}");
         }
     }
 
     /// <summary>The shared ring in Redis holds every kid of <paramref name="expected"/> within <paramref name="timeout"/>.</summary>
     public static async Task AssertRingInRedisAsync(ResilienceAppModel model, IReadOnlySet<string> expected, TimeSpan timeout)
     {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(await model.App.GetConnectionStringAsync("redis"));
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await model.App.GetConnectionStringAsync("redis") ?? throw new InvalidOperationException("redis has no connection string."));
         var clock = Stopwatch.StartNew();
         string ring;
         do

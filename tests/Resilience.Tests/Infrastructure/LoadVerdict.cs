@@ -1,15 +1,15 @@
 namespace Resilience.Tests.Infrastructure;
 
 /// <summary>A stretch of time in which a fault is in force and some outcomes are expected.</summary>
-/// <param name="Resource">The resource that was down.</param>
-/// <param name="Replica">Its replica; requests to it may get no response at all.</param>
+/// <param name="Service">The service (or <c>redis</c>) that was down.</param>
+/// <param name="Instance">Its instance; requests to it may get no response at all.</param>
 /// <param name="Unavailable503">A dependency is down: 503 (the documented "not ready" answer) is allowed from any service.</param>
-public sealed record FaultWindow(string Resource, int Replica, TimeSpan From, TimeSpan To, bool Unavailable503 = false);
+public sealed record FaultWindow(string Service, int Instance, TimeSpan From, TimeSpan To, bool Unavailable503 = false);
 
 /// <summary>
 /// The suite's rules for the answers the load got: a valid token is never refused (no 401, no failed tool call),
-/// no 5xx except 503 while a dependency is down, no transport errors except towards the replica that was killed,
-/// a lost MCP session only on a TotService replica that restarted.
+/// no 5xx except 503 while a dependency is down, no transport errors except towards the instance that was killed,
+/// a lost MCP session only on a TotService instance that restarted.
 /// </summary>
 public static class LoadVerdict
 {
@@ -25,15 +25,15 @@ public static class LoadVerdict
             string.Join("\n", unexpected.Take(25)));
     }
 
-    /// <summary>Every kind of request succeeded on every replica after <paramref name="after"/>.</summary>
-    public static void AssertServedAfter(IReadOnlyList<Outcome> outcomes, TimeSpan after, int replicas)
+    /// <summary>Every kind of request succeeded on every instance after <paramref name="after"/>.</summary>
+    public static void AssertServedAfter(IReadOnlyList<Outcome> outcomes, TimeSpan after, int instances)
     {
-        foreach (var (kind, resource) in new[] { ("token", "keyservice"), ("jwks", "keyservice"), ("mcp-whoami", "totservice") })
+        foreach (var (kind, service) in new[] { ("token", "keyservice"), ("jwks", "keyservice"), ("mcp-whoami", "totservice") })
         {
-            for (var replica = 0; replica < replicas; replica++)
+            for (var instance = 0; instance < instances; instance++)
             {
-                Assert.True(outcomes.Any(o => o.Kind == kind && o.Replica == replica && o.At >= after && o.Status == 200),
-                    $"no successful {kind} on {resource}-{replica} after {after.TotalSeconds:0.0} s");
+                Assert.True(outcomes.Any(o => o.Kind == kind && o.Instance == instance && o.At >= after && o.Status == 200),
+                    $"no successful {kind} on {service}-{instance} after {after.TotalSeconds:0.0} s");
             }
         }
     }
@@ -44,13 +44,13 @@ public static class LoadVerdict
         switch (outcome.Status)
         {
             case null:
-                return windows.Any(w => In(w) && w.Resource == outcome.Resource && w.Replica == outcome.Replica);
+                return windows.Any(w => In(w) && w.Service == outcome.Service && w.Instance == outcome.Instance);
             case 200 or 202:
                 return true;
             case 503:
-                return windows.Any(w => In(w) && (w.Unavailable503 || (w.Resource == outcome.Resource && w.Replica == outcome.Replica)));
+                return windows.Any(w => In(w) && (w.Unavailable503 || (w.Service == outcome.Service && w.Instance == outcome.Instance)));
             case 404 when outcome.Kind == "mcp-whoami":
-                return windows.Any(w => w.Resource == "totservice" && w.Replica == outcome.Replica && outcome.At >= w.From);
+                return windows.Any(w => w.Service == "totservice" && w.Instance == outcome.Instance && outcome.At >= w.From);
             default:
                 return false;
         }

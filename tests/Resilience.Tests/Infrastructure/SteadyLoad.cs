@@ -5,18 +5,18 @@ using System.Text.Json;
 namespace Resilience.Tests.Infrastructure;
 
 /// <summary>What one request of the load loop got: an HTTP status, or a transport error (no response at all).</summary>
-public sealed record Outcome(TimeSpan At, string Kind, string Resource, int Replica, int? Status, string? Error)
+public sealed record Outcome(TimeSpan At, string Kind, string Service, int Instance, int? Status, string? Error)
 {
     public override string ToString() =>
-        $"{At.TotalSeconds:0.00}s {Kind} {Resource}-{Replica}: {(Status is { } s ? s.ToString(System.Globalization.CultureInfo.InvariantCulture) : Error)}";
+        $"{At.TotalSeconds:0.00}s {Kind} {Service}-{Instance}: {(Status is { } s ? s.ToString(System.Globalization.CultureInfo.InvariantCulture) : Error)}";
 }
 
 /// <summary>
-/// A bounded background load on every replica: token requests and JWKS reads on KeyService, MCP whoami calls on
+/// A bounded background load on every instance: token requests and JWKS reads on KeyService, MCP whoami calls on
 /// TotService. Like a real MCP client, the calls reuse one token and switch to a freshly issued one every
 /// <see cref="TokenReuse"/>, so tokens issued before a fault keep being presented during and after it. Every answer
-/// is recorded. MCP sessions live in one replica's memory, so a
-/// session lost with its replica (404) is reopened; that is the documented behaviour of stateful MCP, not an error.
+/// is recorded. MCP sessions live in one instance's memory, so a
+/// session lost with its instance (404) is reopened; that is the documented behaviour of stateful MCP, not an error.
 /// </summary>
 public sealed class SteadyLoad : IAsyncDisposable
 {
@@ -48,7 +48,7 @@ public sealed class SteadyLoad : IAsyncDisposable
     /// <summary><paramref name="workers"/> loops, each pausing <paramref name="pause"/> between rounds.</summary>
     public static async Task<SteadyLoad> StartAsync(ResilienceAppModel model, int workers = 4, TimeSpan? pause = null)
     {
-        var load = new SteadyLoad(model, await model.GetTokenAsync(), pause ?? TimeSpan.FromMilliseconds(20));
+        var load = new SteadyLoad(model, await model.GetTokenAsync("tot:read"), pause ?? TimeSpan.FromMilliseconds(20));
         for (var i = 0; i < workers; i++)
         {
             var worker = i;
@@ -59,16 +59,17 @@ public sealed class SteadyLoad : IAsyncDisposable
 
     private async Task RunAsync(int worker)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var replicas = _model.Replicas;
-        var sessions = new string?[replicas];
+        // A request without an answer in 10 s counts as a transport error; two busy cores answer slower than 5 s at times.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var instances = _model.Instances;
+        var sessions = new string?[instances];
         var round = worker;
         while (!_stop.IsCancellationRequested)
         {
-            var replica = round++ % replicas;
-            await TokenAsync(http, replica);
-            await JwksAsync(http, replica);
-            sessions[replica] = await McpAsync(http, replica, sessions[replica]);
+            var instance = round++ % instances;
+            await TokenAsync(http, instance);
+            await JwksAsync(http, instance);
+            sessions[instance] = await McpAsync(http, instance, sessions[instance]);
             try
             {
                 await Task.Delay(_pause, _stop.Token);
@@ -79,10 +80,9 @@ public sealed class SteadyLoad : IAsyncDisposable
         }
     }
 
-    private Task TokenAsync(HttpClient http, int replica) => RecordAsync("token", "keyservice", replica, async () =>
+    private Task TokenAsync(HttpClient http, int instance) => RecordAsync("token", "keyservice", instance, async () =>
     {
-        using var request = _model.TokenRequest("dev", _model.DevClientSecret, _model.Audience, "tot:read");
-        request.RequestUri = new Uri(_model.App.GetEndpoint("keyservice", replica), "/connect/token");
+        using var request = ResilienceAppModel.TokenRequest(_model.Endpoint("keyservice", instance), "dev", _model.DevClientSecret, _model.Audience, "tot:read");
         using var response = await http.SendAsync(request, _stop.Token);
         var body = await response.Content.ReadAsStringAsync(_stop.Token);
         var since = Interlocked.Read(ref _tokenSince);
@@ -94,20 +94,20 @@ public sealed class SteadyLoad : IAsyncDisposable
         return (int)response.StatusCode;
     });
 
-    private Task JwksAsync(HttpClient http, int replica) => RecordAsync("jwks", "keyservice", replica, async () =>
+    private Task JwksAsync(HttpClient http, int instance) => RecordAsync("jwks", "keyservice", instance, async () =>
     {
-        using var response = await http.GetAsync(new Uri(_model.App.GetEndpoint("keyservice", replica), "/.well-known/jwks.json"), _stop.Token);
+        using var response = await http.GetAsync(new Uri(_model.Endpoint("keyservice", instance), "/.well-known/jwks.json"), _stop.Token);
         return (int)response.StatusCode;
     });
 
-    private async Task<string?> McpAsync(HttpClient http, int replica, string? session)
+    private async Task<string?> McpAsync(HttpClient http, int instance, string? session)
     {
-        var endpoint = _model.McpEndpoint(replica);
+        var endpoint = _model.McpEndpoint(instance);
         var token = _token;
         if (session is null)
         {
             string? opened = null;
-            await RecordAsync("mcp-initialize", "totservice", replica, async () =>
+            await RecordAsync("mcp-initialize", "totservice", instance, async () =>
             {
                 var (id, status) = await McpWire.OpenSessionAsync(http, endpoint, token, _stop.Token);
                 opened = id;
@@ -117,32 +117,32 @@ public sealed class SteadyLoad : IAsyncDisposable
         }
 
         var keep = session;
-        await RecordAsync("mcp-whoami", "totservice", replica, async () =>
+        await RecordAsync("mcp-whoami", "totservice", instance, async () =>
         {
             var (status, ok) = await McpWire.WhoAmIAsync(http, endpoint, token, session, _stop.Token);
             if (status == 404)
             {
-                keep = null; // the replica restarted: its sessions are gone, open a new one
+                keep = null; // the instance restarted: its sessions are gone, open a new one
             }
             return status == 200 && !ok ? 299 : status; // 299 marks a 200 whose tool result was an error
         });
         return keep;
     }
 
-    private async Task RecordAsync(string kind, string resource, int replica, Func<Task<int>> send)
+    private async Task RecordAsync(string kind, string service, int instance, Func<Task<int>> send)
     {
         var at = _clock.Elapsed;
         try
         {
             var status = await send();
-            _outcomes.Enqueue(new Outcome(at, kind, resource, replica, status, null));
+            _outcomes.Enqueue(new Outcome(at, kind, service, instance, status, null));
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
         {
-            _outcomes.Enqueue(new Outcome(at, kind, resource, replica, null, ex.GetType().Name));
+            _outcomes.Enqueue(new Outcome(at, kind, service, instance, null, ex.GetType().Name));
         }
     }
 
