@@ -39,8 +39,8 @@ public static class BenchProgram
         var clock = Stopwatch.StartNew();
         var report = new Report();
 
-        Console.WriteLine($"Starting the app model ({RepositoryPaths.Configuration} build, 2 replicas per service)...");
-        await using (var app = await BenchApp.StartAsync(replicas: 2, options.Settings, cancel.Token))
+        Console.WriteLine($"Starting the app model ({RepositoryPaths.Configuration} build, 2 unproxied instances per service)...");
+        await using (var app = await BenchApp.StartAsync(instances: 2, options.Settings, cancel.Token))
         {
             var context = new BenchContext(app, report, TimeSpan.FromSeconds(seconds), BenchContext.DefaultWarmup, cancel.Token);
             foreach (var (name, measure) in Measurements)

@@ -6,7 +6,7 @@ namespace Bench.Runner.Infrastructure;
 
 /// <summary>
 /// A Bench.Baseline process on a free loopback port; disposing kills it. Started in a session of its own, as the
-/// AppHost starts the services: with the kernel's autogroup scheduling (on by default) every session is scheduled as
+/// services run in the orchestrator's session and not the runner's: with the kernel's autogroup scheduling (on by default) every session is scheduled as
 /// one group, so a baseline sharing the runner's and wrk's session got its CPU on other terms than the service it is
 /// compared with (measured: the same TotService build went from 0.78x to 0.92x of the baseline with autogroup off).
 /// </summary>

@@ -8,10 +8,13 @@ public static class Method
 {
     public static void Describe(Report report, int seconds)
     {
-        var settings = string.Join("\n", BenchApp.Settings.SelectMany(s => s.Value.Select(v => $"- `{s.Key}`: `{v.Key}={v.Value}`")));
+        var settings = string.Join("\n", BenchApp.BenchSettings.SelectMany(s => s.Value.Select(v => $"- `{s.Key}`: `{v.Key}={v.Value}`")));
         report.Section("Method", string.Create(CultureInfo.InvariantCulture, $"""
-            - **App model**: the AppHost's real `Program.cs` through its testing API, Release build, 2 replicas of each
-              service, Redis-protocol server as the AppHost picks it, random loopback ports. Load goes to replica 0.
+            - **App model**: the AppHost's real `Program.cs` through Aspire.Hosting.Testing, Release build, 2 instances
+              of each service (`keyservice-0/1`, `totservice-0/1`), each on its own unproxied port, so wrk talks to the
+              service itself and not to the orchestrator's proxy; Redis-protocol server as the AppHost picks it, ports
+              the orchestrator picks, the dashboard off (no OTLP export: its collector would share the cores with the
+              load). Load goes to instance 0; CPU and memory are the service process's own, not its `dotnet run`.
             - **Load**: `wrk -t{Wrk.Threads} -c{BenchContext.Connections} -d{seconds}s --latency` per row after a
               warm-up on the same URL in 5 s steps until throughput is steady (within 3% of the step before, at most
               {BenchContext.DefaultWarmup.TotalSeconds:0} s: tiered compilation needs tens of seconds under load on this
@@ -50,10 +53,13 @@ public static class Method
               Both are timed from the rotate answer (202: the key exists and is stored in the shared ring); the request
               itself, mostly RSA-2048 key generation, is reported on its own row. After the propagation time every KeyService replica must issue
               tokens with the new kid. p99 over 20 rotations is their maximum.
-            - **Cold start**: the AppHost stops replica 1 and starts it again; time from the start call until `/health`
-              answers 200 (polled every 10 ms; KeyService loads the ring from Redis, TotService also loads the JWKS).
-              Baseline: the minimal Kestrel host started the same way (`dotnet <dll>`), until its `/health` answers.
-            - **Memory**: VmRSS of replica 0 after all load rows, vs each baseline host after its own load.
+            - **Cold start**: instance 1 is killed (the orchestrator's stop command does not stop a project reliably
+              here) and given the orchestrator's start command; the figure is the time from the service process's own
+              start (`/proc/<pid>/stat`) until `/health` answers 200 (polled every 10 ms; KeyService loads the ring from
+              Redis, TotService also loads the JWKS). The orchestrator starts a project through `dotnet run --no-build`,
+              whose own start comes before that and is shown beside it as "from the start command".
+              Baseline: the minimal Kestrel host started with `dotnet <dll>`, until its `/health` answers.
+            - **Memory**: VmRSS of instance 0 after all load rows, vs each baseline host after its own load.
             - **Game of 24**: the Tree-of-Thoughts engine with the deterministic Game of 24 providers (beam 5, depth 3),
               every puzzle of `data/game24.csv`, one thread, vs a textbook brute-force solver on the same puzzles.
 

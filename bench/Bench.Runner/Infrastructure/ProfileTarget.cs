@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Bench.Runner.Infrastructure;
 
 /// <summary>
-/// <c>Bench.Runner.dll profile [seconds] [--set=resource:NAME=VALUE ...]</c>: the MCP whoami load on TotService (1 replica) and then on the baseline MCP
+/// <c>Bench.Runner.dll profile [seconds] [--set=resource:NAME=VALUE ...]</c>: the MCP whoami load on TotService (1 instance) and then on the baseline MCP
 /// host, printing for each the requests per second, server CPU time per request and managed bytes allocated per
 /// request (from the process's own <c>/metrics</c>). Allocation per request does not depend on other load on the
 /// machine, so it shows the effect of a change on the hot path in one short run. The PIDs are printed first, so a
@@ -14,7 +14,7 @@ public static class ProfileTarget
     public static async Task<int> RunAsync(int seconds, IReadOnlyList<(string Resource, string Name, string Value)> settings)
     {
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await using var app = await BenchApp.StartAsync(replicas: 1, settings, cancel.Token);
+        await using var app = await BenchApp.StartAsync(instances: 1, settings, cancel.Token);
         await using var baseline = await BaselineProcess.StartAsync("/health",
             ["--mode=mcp", .. ServiceLogLevels.Arguments("TotService")], cancel.Token);
         var token = await app.GetTokenAsync(cancel.Token);

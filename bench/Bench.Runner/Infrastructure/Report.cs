@@ -54,7 +54,7 @@ public sealed class Report
         md.AppendLine(CultureInfo.InvariantCulture, $"- OS: {RuntimeInformation.OSDescription}; .NET {Environment.Version}; build configuration {RepositoryPaths.Configuration}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Load average at the start: {LoadAverage()} (other work on the machine shows up as noise in absolute figures; ratios are taken from back-to-back runs)");
         md.AppendLine("- Load generator: `wrk` (Debian) in its own process on loopback, " +
-            $"{Wrk.Threads} thread(s){(Wrk.PinnedCore is { } core ? $" pinned to core {core} (taskset)" : "")}; servers and baselines may use every core and share that one with wrk. Every server (service or baseline) runs in a session of its own, so the kernel's autogroup scheduling treats both sides of a comparison alike.");
+            $"{Wrk.Threads} thread(s){(Wrk.PinnedCore is { } core ? $" pinned to core {core} (taskset)" : "")}; servers and baselines may use every core and share that one with wrk. No server shares wrk's or the runner's session (the services run in the orchestrator's, each baseline in one of its own), so the kernel's autogroup scheduling treats both sides of a comparison alike.");
         md.AppendLine();
         md.AppendLine("## Results");
         md.AppendLine();

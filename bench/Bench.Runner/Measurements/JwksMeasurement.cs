@@ -10,7 +10,7 @@ public static class JwksMeasurement
 
     public static async Task RunAsync(BenchContext context)
     {
-        var keyservice = context.App.App.GetEndpoint("keyservice", 0);
+        var keyservice = context.App.Endpoint("keyservice", 0);
         using var http = new HttpClient();
         var bytes = await http.GetByteArrayAsync(new Uri(keyservice, Path), context.CancellationToken);
         var file = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"bench-jwks-{Guid.NewGuid():N}.json");

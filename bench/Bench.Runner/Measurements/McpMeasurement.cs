@@ -1,4 +1,3 @@
-using AppHost.Hosting.Orchestration;
 using Bench.Runner.Infrastructure;
 using static Bench.Runner.Infrastructure.Report;
 
@@ -25,28 +24,17 @@ public static class McpMeasurement
         await CheckAsync(baselineEndpoint, null, baselineSession, context.CancellationToken);
 
         // Diagnostic: a log line per request would be a hot-path cost of its own (console and OpenTelemetry logging).
-        var logged = 0;
-        var samples = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
-        void Count(LogLine line)
-        {
-            if (line.Instance.StartsWith("totservice", StringComparison.Ordinal))
-            {
-                Interlocked.Increment(ref logged);
-                if (samples.Count < 8)
-                {
-                    samples.TryAdd(line.Text.Length > 160 ? line.Text[..160] : line.Text, 0);
-                }
-            }
-        }
-        app.App.ResourceLogs.LineWritten += Count;
+        var loadStarted = DateTimeOffset.UtcNow;
         var baselineLinesBefore = baseline.OutputLines;
         var (service, reference) = await context.CompareAsync(
             (serviceEndpoint, new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(token, serviceSession))), app.PidOf("totservice", 0),
             (baselineEndpoint, new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(null, baselineSession))), baseline.Pid);
-        app.App.ResourceLogs.LineWritten -= Count;
+        var lines = app.TotServices.SelectMany(resource => app.Logs.Lines(resource)).Where(line => line.Time >= loadStarted).Select(line => line.Text).ToList();
+        var logged = lines.Count;
+        var samples = lines.Select(text => text.Length > 160 ? text[..160] : text).Distinct().Take(8).ToList();
         context.Report.Section("Diagnostics", $"- Baseline MCP host output lines during the same load: {baseline.OutputLines - baselineLinesBefore}.\n" +
             $"- TotService log lines written while it served the MCP load: {logged}" +
-            (logged == 0 ? "." : "; the first ones:\n\n" + string.Join("\n", samples.Keys.Select(l => $"      {l}"))));
+            (logged == 0 ? "." : "; the first ones:\n\n" + string.Join("\n", samples.Select(l => $"      {l}"))));
         var ratio = service.RequestsPerSecond / reference.RequestsPerSecond;
         context.Report.Add(new Row(
             $"MCP tools/call whoami, authenticated, {BenchContext.Connections} connections: RPS",

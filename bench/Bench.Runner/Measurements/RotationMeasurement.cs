@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Aspire.Hosting.Testing;
 using Bench.Runner.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -24,9 +25,9 @@ public static class RotationMeasurement
     {
         var app = context.App;
         var cancellationToken = context.CancellationToken;
-        var keyserviceReplicas = app.App.GetEndpoints("keyservice");
-        var totserviceReplicas = app.App.GetEndpoints("totservice");
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(await app.App.GetConnectionStringAsync("redis"));
+        var keyserviceReplicas = app.Endpoints("keyservice");
+        var totserviceReplicas = app.Endpoints("totservice");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await app.App.GetConnectionStringAsync("redis", cancellationToken) ?? throw new InvalidOperationException("redis has no connection string."));
         var ring = new SharedKeyRing(redis, app.KeyEncryptionKey);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var adminToken = await app.GetAdminTokenAsync(cancellationToken);

@@ -22,7 +22,7 @@ public static class TokenMeasurement
             ["Content-Type"] = "application/x-www-form-urlencoded",
             ["Authorization"] = BenchApp.Basic("dev", app.DevClientSecret),
         });
-        var service = await context.LoadAsync(new Uri(app.App.GetEndpoint("keyservice", 0), "/connect/token"), request);
+        var service = await context.LoadAsync(new Uri(app.Endpoint("keyservice", 0), "/connect/token"), request);
         // Measured before and after the load, so a change in other load on the machine falls on both sides.
         var signsPerSecond = (signedBefore + RawSigningRate(signingInput, 2048, TimeSpan.FromSeconds(2))) / 2;
         var ratio = service.RequestsPerSecond / signsPerSecond;

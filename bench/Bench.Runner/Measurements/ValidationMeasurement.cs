@@ -20,7 +20,7 @@ public static class ValidationMeasurement
         var app = context.App;
         var token = await app.GetTokenAsync(context.CancellationToken);
         using var http = new HttpClient();
-        var jwks = new JsonWebKeySet(await http.GetStringAsync(new Uri(app.App.GetEndpoint("keyservice", 0), "/.well-known/jwks.json"), context.CancellationToken));
+        var jwks = new JsonWebKeySet(await http.GetStringAsync(new Uri(app.Endpoint("keyservice", 0), "/.well-known/jwks.json"), context.CancellationToken));
         var parameters = new TokenValidationParameters
         {
             ValidIssuer = app.Issuer,
