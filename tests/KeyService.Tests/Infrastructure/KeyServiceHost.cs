@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using KeyService.Keys;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -27,7 +29,8 @@ public sealed class KeyServiceHost : IAsyncDisposable
 
     public KeyRingCache Cache => Services.GetRequiredService<KeyRingCache>();
 
-    public static async Task<KeyServiceHost> StartAsync(IDictionary<string, string?> settings, string environment = "Production")
+    /// <param name="mapExtra">Routes a test adds behind the service's middleware (e.g. one that throws).</param>
+    public static async Task<KeyServiceHost> StartAsync(IDictionary<string, string?> settings, string environment = "Production", Action<WebApplication>? mapExtra = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -42,8 +45,36 @@ public sealed class KeyServiceHost : IAsyncDisposable
 
         var app = builder.Build();
         app.MapKeyService();
+        mapExtra?.Invoke(app);
         await app.StartAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30));
         return new KeyServiceHost(app, new Uri(app.Urls.Single()));
+    }
+
+    /// <summary>
+    /// A client whose connections come from <paramref name="localAddress"/> (any of 127.0.0.0/8 on Linux), so tests
+    /// can play several source addresses against the one listener.
+    /// </summary>
+    public HttpClient ClientFrom(IPAddress localAddress)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(localAddress, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     /// <summary>Waits (bounded) until readiness reports <paramref name="status"/>.</summary>

@@ -8,7 +8,7 @@ namespace KeyService.Tests.Infrastructure;
 /// <summary>Token endpoint calls the way an OAuth client makes them.</summary>
 public static class TokenClient
 {
-    public static Task<HttpResponseMessage> PostTokenAsync(this HttpClient client, IEnumerable<KeyValuePair<string, string>> form, (string Id, string Secret)? basic = null)
+    public static async Task<HttpResponseMessage> PostTokenAsync(this HttpClient client, IEnumerable<KeyValuePair<string, string>> form, (string Id, string Secret)? basic = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token") { Content = new FormUrlEncodedContent(form) };
         if (basic is { } credentials)
@@ -16,7 +16,8 @@ public static class TokenClient
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(
                 Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(credentials.Id)}:{Uri.EscapeDataString(credentials.Secret)}")));
         }
-        return client.SendAsync(request, TestContext.Current.CancellationToken);
+        // Awaited here: the request (and its content) must outlive a connection that is still being opened.
+        return await client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
     public static async Task<string> GetTokenAsync(this HttpClient client, string clientId, string secret, string? scope = null, string? resource = null)
