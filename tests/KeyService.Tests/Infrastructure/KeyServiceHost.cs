@@ -80,7 +80,7 @@ public sealed class KeyServiceHost : IAsyncDisposable
     /// <summary>Waits (bounded) until readiness reports <paramref name="status"/>.</summary>
     public async Task WaitForHealthAsync(string status = "Healthy", TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         var last = "";
         while (DateTime.UtcNow < deadline)
         {
