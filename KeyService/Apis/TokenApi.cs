@@ -53,8 +53,7 @@ public static class TokenApi
             return Error(context, TokenError.InvalidRequest("The form body is malformed or too large."));
         }
 
-        var source = SourceAddress.Key(context.Connection.RemoteIpAddress);
-        var (token, error) = await grant.HandleAsync(context.Request.Headers.Authorization, form, source);
+        var (token, error) = await grant.HandleAsync(context.Request.Headers.Authorization, form, SourceAddress.Of(context));
         return token is not null
             ? TypedResults.Json(new TokenResponse(token.AccessToken, "Bearer", (long)token.ExpiresIn.TotalSeconds, token.Scope))
             : Error(context, error!);

@@ -13,7 +13,7 @@ public sealed class ClientCredentialsGrant(
     AccessTokenIssuer issuer,
     KeyServiceMetrics metrics,
     KeyServiceTelemetry telemetry,
-    ILogger<ClientCredentialsGrant> logger)
+    AuditLog audit)
 {
     private const string UnknownClient = "unknown";
 
@@ -25,6 +25,14 @@ public sealed class ClientCredentialsGrant(
         var result = error?.Error ?? "success";
         metrics.TokenRequest(clientId, result);
         activity?.SetTag("oauth.client_id", clientId).SetTag("oauth.result", result).SetTag("jwt.kid", token?.KeyId);
+        if (token is not null)
+        {
+            audit.TokenIssued(clientId, token.Scope, token.Audience, source, token.Jti, token.KeyId);
+        }
+        else
+        {
+            audit.TokenRefused(clientId, form["scope"].ToString(), form["resource"].ToString(), result, error!.StatusCode, source);
+        }
         return (token, error);
     }
 
@@ -53,9 +61,7 @@ public sealed class ClientCredentialsGrant(
         if (client is null)
         {
             // Operators see which configured client is under attack; callers get the same answer either way.
-            var attacked = clients.Find(credentials.ClientId)?.ClientId ?? UnknownClient;
-            logger.LogWarning("Client {ClientId} failed authentication ({Status}) from {Source}", attacked, authenticationError!.StatusCode, source);
-            return Fail(authenticationError, attacked);
+            return Fail(authenticationError!, clients.Find(credentials.ClientId)?.ClientId ?? UnknownClient);
         }
 
         var requested = form["scope"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
@@ -89,7 +95,6 @@ public sealed class ClientCredentialsGrant(
                 RetryAfter = TimeSpan.FromSeconds(1),
             }, client.ClientId);
         }
-        logger.LogDebug("Issued token for {ClientId} with key {KeyId}", client.ClientId, token.KeyId);
         return (token, null, client.ClientId);
     }
 

@@ -13,7 +13,7 @@ public sealed class ClientFailureLimitTests
     [Fact]
     public async Task Wrong_secrets_throttle_the_attackers_address_while_the_right_secret_passes_from_a_clean_address()
     {
-        await using var host = await StartAsync(Settings(limit: 3));
+        await using var host = await KeyServiceHost.StartHealthyAsync(Settings(limit: 3));
         using var attacker = host.ClientFrom(Attacker);
         using var clean = host.ClientFrom(Clean);
 
@@ -39,7 +39,7 @@ public sealed class ClientFailureLimitTests
         var settings = Settings(limit: 10);
         // A slow hash keeps all attempts in flight together, which is when checking before counting overshot.
         settings["KeyService:Clients:0:SecretHash"] = ClientSecretHasher.Hash(TestSettings.DevSecret, 200_000);
-        await using var host = await StartAsync(settings);
+        await using var host = await KeyServiceHost.StartHealthyAsync(settings);
         using var attacker = host.ClientFrom(Attacker);
         ThreadPool.GetMinThreads(out var workers, out var io);
         ThreadPool.SetMinThreads(Math.Max(workers, 64), io);
@@ -63,7 +63,7 @@ public sealed class ClientFailureLimitTests
     [Fact]
     public async Task A_clients_first_burst_of_right_secrets_is_not_throttled()
     {
-        await using var host = await StartAsync(Settings(limit: 2));
+        await using var host = await KeyServiceHost.StartHealthyAsync(Settings(limit: 2));
         using var clean = host.ClientFrom(Clean);
 
         var statuses = await Task.WhenAll(Enumerable.Range(0, 30).Select(async _ =>
@@ -78,7 +78,7 @@ public sealed class ClientFailureLimitTests
     [Fact]
     public async Task Unknown_and_known_client_ids_get_the_same_answers_up_to_and_past_the_limit()
     {
-        await using var host = await StartAsync(Settings(limit: 3));
+        await using var host = await KeyServiceHost.StartHealthyAsync(Settings(limit: 3));
         using var attacker = host.ClientFrom(Attacker);
 
         var known = await AnswersAsync(attacker, TestSettings.DevClient);
@@ -106,12 +106,5 @@ public sealed class ClientFailureLimitTests
         var settings = TestSettings.Create();
         settings["KeyService:ClientFailureLimit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return settings;
-    }
-
-    private static async Task<KeyServiceHost> StartAsync(Dictionary<string, string?> settings)
-    {
-        var host = await KeyServiceHost.StartAsync(settings);
-        await host.WaitForHealthAsync();
-        return host;
     }
 }

@@ -106,11 +106,6 @@ public sealed class ErrorHandlingTests
         return request;
     }
 
-    private static async Task<KeyServiceHost> StartAsync(string environment)
-    {
-        var host = await KeyServiceHost.StartAsync(TestSettings.Create(), environment,
-            app => app.MapGet(Boom, string () => throw new InvalidOperationException(Internals)));
-        await host.WaitForHealthAsync();
-        return host;
-    }
+    private static Task<KeyServiceHost> StartAsync(string environment) => KeyServiceHost.StartHealthyAsync(TestSettings.Create(), environment,
+        app => app.MapGet(Boom, string () => throw new InvalidOperationException(Internals)));
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace KeyService.Tests.Infrastructure;
 
@@ -30,7 +31,9 @@ public sealed class KeyServiceHost : IAsyncDisposable
     public KeyRingCache Cache => Services.GetRequiredService<KeyRingCache>();
 
     /// <param name="mapExtra">Routes a test adds behind the service's middleware (e.g. one that throws).</param>
-    public static async Task<KeyServiceHost> StartAsync(IDictionary<string, string?> settings, string environment = "Production", Action<WebApplication>? mapExtra = null)
+    /// <param name="logs">Receives every record at every level, whatever the configured filters.</param>
+    public static async Task<KeyServiceHost> StartAsync(
+        IDictionary<string, string?> settings, string environment = "Production", Action<WebApplication>? mapExtra = null, RecordingLoggerProvider? logs = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -41,6 +44,11 @@ public sealed class KeyServiceHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning")]);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+            builder.Logging.AddFilter<RecordingLoggerProvider>(null, LogLevel.Trace);
+        }
         builder.AddKeyService();
 
         var app = builder.Build();
@@ -48,6 +56,15 @@ public sealed class KeyServiceHost : IAsyncDisposable
         mapExtra?.Invoke(app);
         await app.StartAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30));
         return new KeyServiceHost(app, new Uri(app.Urls.Single()));
+    }
+
+    /// <summary><see cref="StartAsync"/>, then waits (bounded) until readiness reports Healthy.</summary>
+    public static async Task<KeyServiceHost> StartHealthyAsync(
+        IDictionary<string, string?> settings, string environment = "Production", Action<WebApplication>? mapExtra = null, RecordingLoggerProvider? logs = null)
+    {
+        var host = await StartAsync(settings, environment, mapExtra, logs);
+        await host.WaitForHealthAsync();
+        return host;
     }
 
     /// <summary>

@@ -37,6 +37,14 @@ public static class TokenClient
         return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
     }
 
+    /// <summary>A request with <paramref name="token"/> as its bearer token.</summary>
+    public static async Task<HttpResponseMessage> SendBearerAsync(this HttpClient client, HttpMethod method, string path, string token, HttpContent? content = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
     public static Task<string> GetAdminTokenAsync(this HttpClient client) =>
         client.GetTokenAsync(TestSettings.AdminClient, TestSettings.AdminSecret, "keys:admin", TestSettings.Issuer);
 
