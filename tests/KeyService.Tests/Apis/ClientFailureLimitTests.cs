@@ -4,6 +4,7 @@ using KeyService.Tokens;
 
 namespace KeyService.Tests.Apis;
 
+[Collection(RunsAlone.Name)]
 public sealed class ClientFailureLimitTests
 {
     private static readonly IPAddress Attacker = IPAddress.Parse("127.0.0.2");

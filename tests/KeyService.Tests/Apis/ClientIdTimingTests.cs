@@ -5,6 +5,7 @@ using KeyService.Tokens;
 
 namespace KeyService.Tests.Apis;
 
+[Collection(RunsAlone.Name)]
 public sealed class ClientIdTimingTests
 {
     private const int Pairs = 41;

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace KeyService.Tests.Tokens;
 
-[Collection(MemoryMeasurement.Name)]
+[Collection(RunsAlone.Name)]
 public sealed class ClientFailureLimiterTests
 {
     private const string Attacker = "192.0.2.1";
