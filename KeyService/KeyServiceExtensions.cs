@@ -12,6 +12,7 @@ public static class KeyServiceExtensions
     public static IHostApplicationBuilder AddKeyService(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDefaults();
+        builder.AddErrorHandling();
         builder.AddKeyServiceOptions();
         builder.AddKeyServiceDiagnostics();
         builder.AddKeyRing();
@@ -23,6 +24,7 @@ public static class KeyServiceExtensions
 
     public static WebApplication MapKeyService(this WebApplication app)
     {
+        app.UseErrorHandling();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapDefaultEndpoints();

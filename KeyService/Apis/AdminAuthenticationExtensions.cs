@@ -1,5 +1,7 @@
+using KeyService.Diagnostics;
 using KeyService.Keys;
 using KeyService.Options;
+using KeyService.Tokens;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -39,8 +41,14 @@ public static class AdminAuthenticationExtensions
                 };
                 jwt.Events = new JwtBearerEvents
                 {
+                    OnChallenge = context =>
+                    {
+                        Audit(context.HttpContext, StatusCodes.Status401Unauthorized);
+                        return Task.CompletedTask;
+                    },
                     OnForbidden = context =>
                     {
+                        Audit(context.HttpContext, StatusCodes.Status403Forbidden);
                         context.Response.Headers.WWWAuthenticate = $"Bearer error=\"insufficient_scope\", scope=\"{AdminScope}\"";
                         return Task.CompletedTask;
                     },
@@ -53,4 +61,7 @@ public static class AdminAuthenticationExtensions
                 .Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(AdminScope) == true));
         return builder;
     }
+
+    private static void Audit(HttpContext context, int status) => context.RequestServices.GetRequiredService<AuditLog>()
+        .AdminAccessDenied(context.Request.Path, AdminApi.Who(context.User), SourceAddress.Of(context), status);
 }

@@ -1,5 +1,7 @@
-using Microsoft.AspNetCore.Http.HttpResults;
+using System.Text;
 using KeyService.Tokens;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 
 namespace KeyService.Apis;
@@ -8,12 +10,19 @@ public static class TokenApi
 {
     public const string Path = "/connect/token";
 
+    /// <summary>A token request is a few hundred bytes; anything near this is not one.</summary>
+    public const long MaxRequestBytes = 16 * 1024;
+
+    /// <summary>Form bodies are decoded as UTF-8 (ASCII is a subset); other charsets are refused, not guessed.</summary>
+    private static readonly string[] Charsets = ["utf-8", "us-ascii"];
+
     public static IEndpointRouteBuilder MapTokenApi(this IEndpointRouteBuilder app)
     {
         app.MapPost(Path, IssueToken)
             .WithName("IssueToken")
             .WithSummary("OAuth 2.0 client credentials grant (RFC 6749 section 4.4) with RFC 8707 resource indicators.")
             .DisableAntiforgery()
+            .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBytes))
             .AllowAnonymous();
         return app;
     }
@@ -29,18 +38,22 @@ public static class TokenApi
         {
             return Error(context, TokenError.InvalidRequest("The request must be application/x-www-form-urlencoded."));
         }
+        if (mediaType.Charset.HasValue && !Charsets.Contains(HeaderUtilities.RemoveQuotes(mediaType.Charset).Value, StringComparer.OrdinalIgnoreCase))
+        {
+            return Error(context, TokenError.InvalidRequest("Unsupported charset: send the form as UTF-8."));
+        }
 
         IFormCollection form;
         try
         {
             form = await context.Request.ReadFormAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)
+        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or DecoderFallbackException or NotSupportedException)
         {
             return Error(context, TokenError.InvalidRequest("The form body is malformed or too large."));
         }
 
-        var (token, error) = grant.Handle(context.Request.Headers.Authorization, form);
+        var (token, error) = await grant.HandleAsync(context.Request.Headers.Authorization, form, SourceAddress.Of(context));
         return token is not null
             ? TypedResults.Json(new TokenResponse(token.AccessToken, "Bearer", (long)token.ExpiresIn.TotalSeconds, token.Scope))
             : Error(context, error!);

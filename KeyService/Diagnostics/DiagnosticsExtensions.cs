@@ -7,6 +7,7 @@ public static class DiagnosticsExtensions
     {
         builder.Services.AddSingleton<KeyServiceMetrics>();
         builder.Services.AddSingleton<KeyServiceTelemetry>();
+        builder.Services.AddSingleton<AuditLog>();
         return builder;
     }
 }

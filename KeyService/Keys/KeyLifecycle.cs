@@ -27,6 +27,10 @@ public sealed class KeyLifecycle(IOptions<KeyServiceOptions> options)
         return SigningKeyAt(keys, now)?.Kid == key.Kid ? KeyState.Active : KeyState.Retired;
     }
 
+    /// <summary>The state as the admin API and the audit log name it: published, active or retired.</summary>
+    public static string StateNameAt(IReadOnlyCollection<KeyMetadata> keys, KeyMetadata key, DateTimeOffset now) =>
+        StateAt(keys, key, now).ToString().ToLowerInvariant();
+
     /// <summary>Keys that belong in the JWKS at <paramref name="now"/> (published, active and retired).</summary>
     public static IEnumerable<KeyMetadata> PublishedAt(IEnumerable<KeyMetadata> keys, DateTimeOffset now) =>
         keys.Where(k => k.Created <= now && now < k.Removes);

@@ -35,6 +35,7 @@ public static class KeyRingExtensions
         builder.Services.AddSingleton<RsaKeyFactory>();
         builder.Services.AddSingleton<KeyRingCache>();
         builder.Services.AddSingleton<KeyRingManager>();
+        builder.Services.AddSingleton<KeyRingBackup>();
         builder.Services.AddHostedService<KeyRotationService>();
         builder.Services.AddHealthChecks().AddCheck<KeyRingHealthCheck>("keyring", tags: ["ready"]);
         return builder;

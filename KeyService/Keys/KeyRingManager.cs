@@ -20,6 +20,7 @@ public sealed class KeyRingManager(
     KeyRingCache cache,
     KeyServiceMetrics metrics,
     KeyServiceTelemetry telemetry,
+    AuditLog audit,
     TimeProvider time,
     ILogger<KeyRingManager> logger)
 {
@@ -51,7 +52,11 @@ public sealed class KeyRingManager(
     /// <paramref name="rotateNow"/>, starts a rotation unless one is already under way.
     /// </summary>
     /// <returns>The key waiting to sign, if any, after the call.</returns>
-    public async Task<KeyMetadata?> EnsureAsync(bool rotateNow, CancellationToken cancellationToken)
+    public Task<KeyMetadata?> EnsureAsync(bool rotateNow, CancellationToken cancellationToken) =>
+        EnsureAsync(rotateNow, AuditLog.SystemActor, cancellationToken);
+
+    /// <param name="who">Who asked (an admin client id), for the audit of a key this call creates.</param>
+    public async Task<KeyMetadata?> EnsureAsync(bool rotateNow, string who, CancellationToken cancellationToken)
     {
         var cached = cache.Current.Ring;
         if (!rotateNow && !_repairStore && !cached.IsEmpty && !lifecycle.Plan(cached.Metadata, time.GetUtcNow()).Changed)
@@ -90,7 +95,7 @@ public sealed class KeyRingManager(
         }
         foreach (var key in lost)
         {
-            logger.LogWarning("Restoring signing key {KeyId} to the key ring store {Location}, which had lost it", key.Kid, store.Location);
+            audit.KeyWrittenBack(key.Kid, KeyLifecycle.StateNameAt(ring.Metadata, key.Metadata, now), AuditLog.SystemActor);
         }
 
         var keys = plan.Keep.Select(m => ring.Find(m.Kid)!.WithMetadata(m)).ToList();
@@ -102,25 +107,30 @@ public sealed class KeyRingManager(
         }
 
         var next = new KeyRing(keys);
+        await CommitAsync(next, cancellationToken);
+
+        if (created is not null)
+        {
+            metrics.Rotation(plan.Reason);
+            audit.KeyCreated(created.Kid, KeyLifecycle.StateNameAt(next.Metadata, created.Metadata, now), plan.Reason.ToString().ToLowerInvariant(),
+                created.Metadata.Activates, created.Metadata.Retires, plan.Reason == RotationReason.Manual ? who : AuditLog.SystemActor);
+        }
+        foreach (var removed in ring.Metadata.Where(m => next.Find(m.Kid) is null))
+        {
+            audit.KeyRemoved(removed.Kid, "removed", AuditLog.SystemActor);
+        }
+        return KeyLifecycle.PendingAt(next.Metadata, now);
+    }
+
+    /// <summary>Saves <paramref name="next"/>, serves it and tells the other replicas. The caller holds the ring lock.</summary>
+    public async Task CommitAsync(KeyRing next, CancellationToken cancellationToken)
+    {
         var bytes = serializer.Serialize(next);
         await store.SaveAsync(bytes, cancellationToken);
         cache.ReportStore(reachable: true);
         cache.Update(next, SHA256.HashData(bytes));
         _repairStore = false;
         await NotifyAsync(cancellationToken);
-
-        if (created is not null)
-        {
-            metrics.Rotation(plan.Reason);
-            logger.LogInformation(
-                "Created signing key {KeyId} ({Reason}): published {Created:O}, signs from {Activates:O}, retires {Retires:O}",
-                created.Kid, plan.Reason, created.Metadata.Created, created.Metadata.Activates, created.Metadata.Retires);
-        }
-        foreach (var removed in ring.Metadata.Where(m => next.Find(m.Kid) is null))
-        {
-            logger.LogInformation("Removed signing key {KeyId} from the key ring after its grace period", removed.Kid);
-        }
-        return KeyLifecycle.PendingAt(next.Metadata, now);
     }
 
     private async Task<byte[]?> LoadAsync(CancellationToken cancellationToken, bool throwOnFailure = false)

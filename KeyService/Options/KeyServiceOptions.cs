@@ -35,11 +35,23 @@ public sealed class KeyServiceOptions
 
     public int KeySize { get; set; } = 2048;
 
-    /// <summary>Failed client authentications allowed per client within <see cref="ClientFailureWindow"/>.</summary>
+    /// <summary>Failed secrets allowed per client id and source address within <see cref="ClientFailureWindow"/>.</summary>
     [Range(1, 10_000)]
     public int ClientFailureLimit { get; set; } = 10;
 
+    /// <summary>Failed secrets allowed per source address, all client ids together, within <see cref="ClientFailureWindow"/>.</summary>
+    [Range(1, 100_000)]
+    public int SourceFailureLimit { get; set; } = 100;
+
+    /// <summary>Counting window, and the first block once a limit is reached.</summary>
     public TimeSpan ClientFailureWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Longest block: blocks that follow each other double up to this.</summary>
+    public TimeSpan ClientFailureMaxBackoff { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Most (client, address) and address buckets held in memory.</summary>
+    [Range(1_000, 10_000_000)]
+    public int ClientFailureMaxTracked { get; set; } = 100_000;
 
     public List<ClientOptions> Clients { get; set; } = [];
 }

@@ -18,6 +18,7 @@ public sealed class KeyServiceOptionsValidator(IHostEnvironment environment, ICo
         ValidateIssuer(options, failures);
         ValidateKeyEncryptionKey(options, failures);
         ValidateDurations(options, failures);
+        ValidateFailureLimits(options, failures);
         ValidateClients(options, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
@@ -61,7 +62,7 @@ public sealed class KeyServiceOptionsValidator(IHostEnvironment environment, ICo
             (nameof(o.RotationInterval), o.RotationInterval), (nameof(o.PropagationTime), o.PropagationTime),
             (nameof(o.GraceTime), o.GraceTime), (nameof(o.TokenLifetime), o.TokenLifetime),
             (nameof(o.JwksMaxAge), o.JwksMaxAge), (nameof(o.JwksRefreshCheckInterval), o.JwksRefreshCheckInterval),
-            (nameof(o.ClientFailureWindow), o.ClientFailureWindow),
+            (nameof(o.ClientFailureWindow), o.ClientFailureWindow), (nameof(o.ClientFailureMaxBackoff), o.ClientFailureMaxBackoff),
         })
         {
             if (value <= TimeSpan.Zero)
@@ -96,6 +97,20 @@ public sealed class KeyServiceOptionsValidator(IHostEnvironment environment, ICo
         {
             failures.Add($"{S}:JwksRefreshCheckInterval ({o.JwksRefreshCheckInterval}) must not exceed {S}:PropagationTime " +
                 $"({o.PropagationTime}): a replica must see a published key before it starts signing.");
+        }
+    }
+
+    private static void ValidateFailureLimits(KeyServiceOptions o, List<string> failures)
+    {
+        if (o.SourceFailureLimit < o.ClientFailureLimit)
+        {
+            failures.Add($"{S}:SourceFailureLimit ({o.SourceFailureLimit}) must be at least {S}:ClientFailureLimit ({o.ClientFailureLimit}): " +
+                "an address is throttled for all clients before any one client's limit could be reached.");
+        }
+        if (o.ClientFailureMaxBackoff < o.ClientFailureWindow)
+        {
+            failures.Add($"{S}:ClientFailureMaxBackoff ({o.ClientFailureMaxBackoff}) must be at least {S}:ClientFailureWindow " +
+                $"({o.ClientFailureWindow}): the first block lasts one window.");
         }
     }
 

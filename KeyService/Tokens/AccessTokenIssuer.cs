@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace KeyService.Tokens;
 
 /// <summary>A signed access token and what it grants.</summary>
-public sealed record IssuedToken(string AccessToken, TimeSpan ExpiresIn, string Scope, string KeyId);
+public sealed record IssuedToken(string AccessToken, TimeSpan ExpiresIn, string Scope, string KeyId, string Audience, string Jti);
 
 /// <summary>Signs RFC 9068 access tokens (<c>typ=at+jwt</c>, RS256, <c>kid</c> = RFC 7638 thumbprint) with the active key.</summary>
 public sealed class AccessTokenIssuer(IOptions<KeyServiceOptions> options, KeyRingCache cache, TimeProvider time)
@@ -25,6 +25,7 @@ public sealed class AccessTokenIssuer(IOptions<KeyServiceOptions> options, KeyRi
 
         var lifetime = options.Value.TokenLifetime;
         var scope = string.Join(' ', scopes);
+        var jti = Guid.NewGuid().ToString("N");
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             TokenType = "at+jwt",
@@ -39,9 +40,9 @@ public sealed class AccessTokenIssuer(IOptions<KeyServiceOptions> options, KeyRi
                 [JwtRegisteredClaimNames.Sub] = clientId,
                 ["client_id"] = clientId,
                 ["scope"] = scope,
-                [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
+                [JwtRegisteredClaimNames.Jti] = jti,
             },
         });
-        return new IssuedToken(token, lifetime, scope, key.Kid);
+        return new IssuedToken(token, lifetime, scope, key.Kid, audience, jti);
     }
 }

@@ -9,26 +9,34 @@ namespace KeyService.Tokens;
 /// </summary>
 public sealed class ClientCredentialsGrant(
     ClientRegistry clients,
-    ClientSecretVerifier verifier,
-    ClientFailureLimiter limiter,
+    ClientAuthenticator authenticator,
     AccessTokenIssuer issuer,
     KeyServiceMetrics metrics,
     KeyServiceTelemetry telemetry,
-    ILogger<ClientCredentialsGrant> logger)
+    AuditLog audit)
 {
     private const string UnknownClient = "unknown";
 
-    public (IssuedToken? Token, TokenError? Error) Handle(StringValues authorization, IFormCollection form)
+    /// <param name="source">The caller's network (<see cref="SourceAddress.Key"/>), for the failure limits.</param>
+    public async Task<(IssuedToken? Token, TokenError? Error)> HandleAsync(StringValues authorization, IFormCollection form, string source)
     {
         using var activity = telemetry.Source.StartActivity("token.issue");
-        var (token, error, clientId) = Evaluate(authorization, form);
+        var (token, error, clientId) = await EvaluateAsync(authorization, form, source);
         var result = error?.Error ?? "success";
         metrics.TokenRequest(clientId, result);
         activity?.SetTag("oauth.client_id", clientId).SetTag("oauth.result", result).SetTag("jwt.kid", token?.KeyId);
+        if (token is not null)
+        {
+            audit.TokenIssued(clientId, token.Scope, token.Audience, source, token.Jti, token.KeyId);
+        }
+        else
+        {
+            audit.TokenRefused(clientId, form["scope"].ToString(), form["resource"].ToString(), result, error!.StatusCode, source);
+        }
         return (token, error);
     }
 
-    private (IssuedToken?, TokenError?, string ClientId) Evaluate(StringValues authorization, IFormCollection form)
+    private async Task<(IssuedToken?, TokenError?, string ClientId)> EvaluateAsync(StringValues authorization, IFormCollection form, string source)
     {
         if (form.FirstOrDefault(p => p.Value.Count > 1 && p.Key != "resource") is { Key: not null } duplicate)
         {
@@ -48,25 +56,12 @@ public sealed class ClientCredentialsGrant(
         {
             return Fail(credentialError!);
         }
-        var client = clients.Find(credentials.ClientId);
+        // Unknown ids take the same path as wrong secrets: the same work, limits and answers.
+        var (client, authenticationError) = await authenticator.AuthenticateAsync(credentials, source);
         if (client is null)
         {
-            logger.LogWarning("Token request from an unknown client");
-            return Fail(TokenError.InvalidClient("Client authentication failed."));
-        }
-        if (limiter.IsLimited(client.ClientId, out var retryAfter))
-        {
-            logger.LogWarning("Client {ClientId} is rate limited after repeated authentication failures", client.ClientId);
-            return Fail(new TokenError("invalid_client", "Too many failed authentications; retry later.", StatusCodes.Status429TooManyRequests)
-            {
-                RetryAfter = retryAfter,
-            }, client.ClientId);
-        }
-        if (!verifier.Verify(client, credentials.Secret))
-        {
-            limiter.RecordFailure(client.ClientId);
-            logger.LogWarning("Client {ClientId} presented a wrong secret", client.ClientId);
-            return Fail(TokenError.InvalidClient("Client authentication failed."), client.ClientId);
+            // Operators see which configured client is under attack; callers get the same answer either way.
+            return Fail(authenticationError!, clients.Find(credentials.ClientId)?.ClientId ?? UnknownClient);
         }
 
         var requested = form["scope"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
@@ -100,7 +95,6 @@ public sealed class ClientCredentialsGrant(
                 RetryAfter = TimeSpan.FromSeconds(1),
             }, client.ClientId);
         }
-        logger.LogDebug("Issued token for {ClientId} with key {KeyId}", client.ClientId, token.KeyId);
         return (token, null, client.ClientId);
     }
 

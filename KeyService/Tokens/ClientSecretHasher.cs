@@ -37,6 +37,9 @@ public static class ClientSecretHasher
 
     public static bool IsWellFormed(string encodedHash) => TryParse(encodedHash, out _, out _, out _);
 
+    /// <summary>The PBKDF2 iteration count of a well-formed hash, else null.</summary>
+    public static int? IterationsOf(string encodedHash) => TryParse(encodedHash, out var iterations, out _, out _) ? iterations : null;
+
     private static bool TryParse(string encodedHash, out int iterations, out byte[] salt, out byte[] hash)
     {
         iterations = 0;

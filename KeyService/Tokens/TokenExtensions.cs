@@ -8,6 +8,7 @@ public static class TokenExtensions
         builder.Services.AddSingleton<ClientRegistry>();
         builder.Services.AddSingleton<ClientSecretVerifier>();
         builder.Services.AddSingleton<ClientFailureLimiter>();
+        builder.Services.AddSingleton<ClientAuthenticator>();
         builder.Services.AddSingleton<AccessTokenIssuer>();
         builder.Services.AddSingleton<ClientCredentialsGrant>();
         return builder;

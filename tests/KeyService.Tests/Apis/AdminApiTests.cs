@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using KeyService.Tests.Infrastructure;
 
@@ -7,31 +6,31 @@ namespace KeyService.Tests.Apis;
 
 public sealed class AdminApiTests
 {
-    private static readonly Uri Keys = new("/admin/keys", UriKind.Relative);
-    private static readonly Uri Rotate = new("/admin/keys/rotate", UriKind.Relative);
+    private const string Keys = "/admin/keys";
+    private const string Rotate = "/admin/keys/rotate";
 
     [Fact]
     public async Task Requires_a_KeyService_token_with_keys_admin_and_answers_per_RFC_6750()
     {
         await using var host = await StartAsync();
 
-        using var anonymous = await host.Client.GetAsync(Keys, TestContext.Current.CancellationToken);
+        using var anonymous = await host.Client.GetAsync(new Uri(Keys, UriKind.Relative), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal("Bearer", Assert.Single(anonymous.Headers.WwwAuthenticate).Scheme);
 
         // A token for the MCP resource is not a token for KeyService (audience).
         var mcpToken = await host.Client.GetTokenAsync(TestSettings.DevClient, TestSettings.DevSecret);
-        using var wrongAudience = await SendAsync(host, HttpMethod.Get, Keys, mcpToken);
+        using var wrongAudience = await host.Client.SendBearerAsync(HttpMethod.Get, Keys, mcpToken);
         Assert.Equal(HttpStatusCode.Unauthorized, wrongAudience.StatusCode);
         Assert.Contains("invalid_token", wrongAudience.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
 
         var readOnly = await host.Client.GetTokenAsync(TestSettings.AdminClient, TestSettings.AdminSecret, "tot:read", TestSettings.Issuer);
-        using var forbidden = await SendAsync(host, HttpMethod.Post, Rotate, readOnly);
+        using var forbidden = await host.Client.SendBearerAsync(HttpMethod.Post, Rotate, readOnly);
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         Assert.Contains("error=\"insufficient_scope\"", forbidden.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
         Assert.Contains("scope=\"keys:admin\"", forbidden.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
 
-        using var forged = await SendAsync(host, HttpMethod.Get, Keys, Forge(await host.Client.GetAdminTokenAsync()));
+        using var forged = await host.Client.SendBearerAsync(HttpMethod.Get, Keys, Forge(await host.Client.GetAdminTokenAsync()));
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
         Assert.Single(host.Cache.Current.Ring.Keys);
     }
@@ -44,17 +43,17 @@ public sealed class AdminApiTests
         using var jwksBefore = await host.Client.GetAsync(new Uri("/.well-known/jwks.json", UriKind.Relative), TestContext.Current.CancellationToken);
         var activeKid = host.Cache.Current.Ring.Keys.Single().Kid;
 
-        using var rotated = await SendAsync(host, HttpMethod.Post, Rotate, admin);
+        using var rotated = await host.Client.SendBearerAsync(HttpMethod.Post, Rotate, admin);
         Assert.Equal(HttpStatusCode.Accepted, rotated.StatusCode);
         var pending = await rotated.ReadJsonAsync();
         Assert.Equal("published", pending.GetProperty("state").GetString());
         var activates = pending.GetProperty("activates").GetDateTimeOffset();
         Assert.InRange(activates - pending.GetProperty("created").GetDateTimeOffset(), TimeSpan.FromHours(1), TimeSpan.FromHours(1).Add(TimeSpan.FromSeconds(1)));
 
-        using var again = await SendAsync(host, HttpMethod.Post, Rotate, admin);
+        using var again = await host.Client.SendBearerAsync(HttpMethod.Post, Rotate, admin);
         Assert.Equal(pending.GetProperty("kid").GetString(), (await again.ReadJsonAsync()).GetProperty("kid").GetString());
 
-        using var list = await SendAsync(host, HttpMethod.Get, Keys, admin);
+        using var list = await host.Client.SendBearerAsync(HttpMethod.Get, Keys, admin);
         var keys = (await list.ReadJsonAsync()).EnumerateArray().ToList();
         Assert.Equal(["active", "published"], keys.Select(k => k.GetProperty("state").GetString()));
         Assert.Equal(activeKid, keys[0].GetProperty("kid").GetString());
@@ -77,13 +76,6 @@ public sealed class AdminApiTests
         var host = await KeyServiceHost.StartAsync(TestSettings.Create());
         await host.WaitForHealthAsync();
         return host;
-    }
-
-    private static Task<HttpResponseMessage> SendAsync(KeyServiceHost host, HttpMethod method, Uri uri, string token)
-    {
-        using var request = new HttpRequestMessage(method, uri);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return host.Client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
     /// <summary>Same header and signature, payload changed to claim more: must fail signature validation.</summary>

@@ -1,9 +1,12 @@
+using System.Net;
+using System.Net.Sockets;
 using KeyService.Keys;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace KeyService.Tests.Infrastructure;
 
@@ -27,7 +30,10 @@ public sealed class KeyServiceHost : IAsyncDisposable
 
     public KeyRingCache Cache => Services.GetRequiredService<KeyRingCache>();
 
-    public static async Task<KeyServiceHost> StartAsync(IDictionary<string, string?> settings, string environment = "Production")
+    /// <param name="mapExtra">Routes a test adds behind the service's middleware (e.g. one that throws).</param>
+    /// <param name="logs">Receives every record at every level, whatever the configured filters.</param>
+    public static async Task<KeyServiceHost> StartAsync(
+        IDictionary<string, string?> settings, string environment = "Production", Action<WebApplication>? mapExtra = null, RecordingLoggerProvider? logs = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -38,18 +44,60 @@ public sealed class KeyServiceHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning")]);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+            builder.Logging.AddFilter<RecordingLoggerProvider>(null, LogLevel.Trace);
+        }
         builder.AddKeyService();
 
         var app = builder.Build();
         app.MapKeyService();
+        mapExtra?.Invoke(app);
         await app.StartAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30));
         return new KeyServiceHost(app, new Uri(app.Urls.Single()));
+    }
+
+    /// <summary><see cref="StartAsync"/>, then waits (bounded) until readiness reports Healthy.</summary>
+    public static async Task<KeyServiceHost> StartHealthyAsync(
+        IDictionary<string, string?> settings, string environment = "Production", Action<WebApplication>? mapExtra = null, RecordingLoggerProvider? logs = null)
+    {
+        var host = await StartAsync(settings, environment, mapExtra, logs);
+        await host.WaitForHealthAsync();
+        return host;
+    }
+
+    /// <summary>
+    /// A client whose connections come from <paramref name="localAddress"/> (any of 127.0.0.0/8 on Linux), so tests
+    /// can play several source addresses against the one listener.
+    /// </summary>
+    public HttpClient ClientFrom(IPAddress localAddress)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(localAddress, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     /// <summary>Waits (bounded) until readiness reports <paramref name="status"/>.</summary>
     public async Task WaitForHealthAsync(string status = "Healthy", TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         var last = "";
         while (DateTime.UtcNow < deadline)
         {

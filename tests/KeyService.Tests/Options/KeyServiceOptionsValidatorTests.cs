@@ -25,6 +25,8 @@ public sealed class KeyServiceOptionsValidatorTests
     [InlineData("KeyService:Issuer", "not a url", "KeyService:Issuer", "absolute")]
     [InlineData("KeyService:JwksRefreshCheckInterval", "02:00:00", "KeyService:JwksRefreshCheckInterval", "KeyService:PropagationTime")]
     [InlineData("KeyService:TokenLifetime", "-00:01:00", "KeyService:TokenLifetime", "positive")]
+    [InlineData("KeyService:SourceFailureLimit", "5", "KeyService:SourceFailureLimit", "KeyService:ClientFailureLimit")]
+    [InlineData("KeyService:ClientFailureMaxBackoff", "00:00:30", "KeyService:ClientFailureMaxBackoff", "KeyService:ClientFailureWindow")]
     [InlineData("KeyService:Clients:0:SecretHash", "md5$abc", "KeyService:Clients:0:SecretHash", "PBKDF2-SHA256$")]
     [InlineData("KeyService:Clients:1:ClientId", "dev", "KeyService:Clients:1:ClientId", "more than once")]
     [InlineData("KeyService:Clients:0:AllowedAudiences:0", "/relative", "KeyService:Clients:0:AllowedAudiences", "absolute")]
