@@ -1,14 +1,20 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Aspire.Hosting.ApplicationModel;
+using EndToEnd.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace EndToEnd.Tests.Auth;
 
 /// <summary>Rotation and KeyService outages as TotService sees them: real processes, real tokens, real MCP calls.</summary>
-public sealed class KeyLifecycleEndToEndTests(FastRotationAppModel model) : IClassFixture<FastRotationAppModel>
+[Collection(EndToEndCollection.Name)]
+public sealed class KeyLifecycleEndToEndTests(EndToEndAppModel model)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+
+    /// <summary>A project started again by the orchestrator goes through <c>dotnet run</c> again: seconds on a busy machine.</summary>
+    private static readonly TimeSpan RestartBound = TimeSpan.FromSeconds(90);
 
     [Fact]
     public async Task After_a_rotation_new_key_tokens_work_without_a_restart_and_old_key_tokens_keep_working()
@@ -19,7 +25,7 @@ public sealed class KeyLifecycleEndToEndTests(FastRotationAppModel model) : ICla
         Assert.True(await WhoAmIWorksAsync(oldToken, ct));
 
         // Rotate through the admin API: the new key is published now and signs after the propagation time.
-        using var keyservice = model.App.CreateHttpClient("keyservice");
+        using var keyservice = model.CreateHttpClient(model.KeyServices[0]);
         using var rotate = new HttpRequestMessage(HttpMethod.Post, "/admin/keys/rotate");
         rotate.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await model.GetAdminTokenAsync(ct));
         using var rotated = await keyservice.SendAsync(rotate, ct);
@@ -32,53 +38,74 @@ public sealed class KeyLifecycleEndToEndTests(FastRotationAppModel model) : ICla
         Assert.Contains(newKid, jwks, StringComparison.Ordinal);
         Assert.Equal(oldKid, new JsonWebToken(await model.GetTokenAsync(cancellationToken: ct)).Kid);
 
-        // Once active, KeyService signs with it and TotService accepts it without a restart.
-        var newToken = await WaitForTokenSignedByAsync(newKid, ct);
-        Assert.True(await WhoAmIWorksAsync(newToken, ct), "a token signed by the new key was rejected");
+        // Once active, every KeyService instance signs with it and TotService accepts it without a restart.
+        for (var instance = 0; instance < model.KeyServiceInstances; instance++)
+        {
+            var newToken = await WaitForTokenSignedByAsync(newKid, instance, ct);
+            Assert.True(await WhoAmIWorksAsync(newToken, ct), $"a token signed by the new key on {model.KeyServices[instance]} was rejected");
+        }
 
         // The retired key stays valid through its grace period.
         Assert.True(await WhoAmIWorksAsync(oldToken, ct), "a token signed by the retired key was rejected during the grace period");
     }
 
     [Fact]
-    public async Task With_keyservice_stopped_cached_keys_keep_working_and_a_restart_is_picked_up()
+    public async Task With_every_keyservice_instance_down_cached_keys_keep_working_and_a_restart_is_picked_up()
     {
         var ct = TestContext.Current.CancellationToken;
         var token = await model.GetTokenAsync(cancellationToken: ct);
         Assert.True(await WhoAmIWorksAsync(token, ct));
 
-        await model.App.StopResourceAsync("keyservice");
+        var probes = model.KeyServices.Select(model.Endpoint).ToList();
         try
         {
-            using var probe = model.App.CreateHttpClient("keyservice");
-            await Assert.ThrowsAnyAsync<HttpRequestException>(() => probe.GetAsync(new Uri("/alive", UriKind.Relative), ct));
+            // A crash of every instance (the orchestrator's stop command did not bring a project to a stop within its
+            // retries on this machine); the start commands below bring them back.
+            foreach (var keyservice in model.KeyServices)
+            {
+                await model.KillAsync(keyservice, TimeSpan.FromSeconds(30));
+            }
+            using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            foreach (var endpoint in probes)
+            {
+                await Assert.ThrowsAnyAsync<HttpRequestException>(() => probe.GetAsync(new Uri(endpoint, "/alive"), ct));
+            }
             Assert.True(await WhoAmIWorksAsync(token, ct), "TotService rejected a valid token while KeyService was down");
         }
         finally
         {
-            await model.App.StartResourceAsync("keyservice");
-            await model.App.ResourceNotifications.WaitForResourceHealthyAsync("keyservice", ct).WaitAsync(Bound, ct);
+            foreach (var keyservice in model.KeyServices)
+            {
+                await model.ExecuteCommandAsync(keyservice, KnownResourceCommands.StartCommand, ct);
+            }
+            foreach (var keyservice in model.KeyServices)
+            {
+                await model.WaitHealthyAsync(keyservice, RestartBound);
+            }
         }
 
-        // Keys live in Redis: the restarted KeyService signs with a key TotService knows or fetches.
-        var afterRestart = await model.GetTokenAsync(cancellationToken: ct);
-        Assert.True(await WhoAmIWorksAsync(afterRestart, ct));
+        // Keys live in Redis: each restarted instance signs with a key TotService knows or fetches.
+        for (var instance = 0; instance < model.KeyServiceInstances; instance++)
+        {
+            var afterRestart = await model.GetTokenAsync(keyserviceInstance: instance, cancellationToken: ct);
+            Assert.True(await WhoAmIWorksAsync(afterRestart, ct), $"a token from the restarted {model.KeyServices[instance]} was rejected");
+        }
         Assert.True(await WhoAmIWorksAsync(token, ct));
     }
 
-    private async Task<string> WaitForTokenSignedByAsync(string kid, CancellationToken ct)
+    private async Task<string> WaitForTokenSignedByAsync(string kid, int keyserviceInstance, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + Bound;
         while (DateTime.UtcNow < deadline)
         {
-            var token = await model.GetTokenAsync(cancellationToken: ct);
+            var token = await model.GetTokenAsync(keyserviceInstance: keyserviceInstance, cancellationToken: ct);
             if (new JsonWebToken(token).Kid == kid)
             {
                 return token;
             }
             await Task.Delay(250, ct);
         }
-        throw new TimeoutException($"KeyService did not start signing with {kid} within {Bound}.");
+        throw new TimeoutException($"{model.KeyServices[keyserviceInstance]} did not start signing with {kid} within {Bound}.");
     }
 
     private async Task<bool> WhoAmIWorksAsync(string token, CancellationToken ct)

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Aspire.Hosting.ApplicationModel;
+using EndToEnd.Tests.Infrastructure;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -6,42 +8,43 @@ using ModelContextProtocol.Protocol;
 namespace EndToEnd.Tests.Tot;
 
 /// <summary>
-/// Tree-of-Thoughts runs through the whole app model: real KeyService tokens, two TotService replicas on one Redis,
+/// Tree-of-Thoughts runs through the whole app model: real KeyService tokens, two TotService instances on one Redis,
 /// the real MCP client (sampling included).
 /// </summary>
-public sealed class TotRunTests(TotAppModel model) : IClassFixture<TotAppModel>
+[Collection(EndToEndCollection.Name)]
+public sealed class TotRunTests(EndToEndAppModel model)
 {
     private CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Solve_streams_progress_and_returns_a_verified_game24_answer_then_start_status_result_works_on_either_replica()
+    public async Task Solve_streams_progress_and_returns_a_verified_game24_answer_then_start_status_result_works_on_either_instance()
     {
         var token = await model.GetTokenAsync(cancellationToken: Cancel);
-        await using var replica0 = await model.ConnectAsync(token, 0, cancellationToken: Cancel);
-        await using var replica1 = await model.ConnectAsync(token, 1, cancellationToken: Cancel);
-        await using var progress = new TotService.Tests.Tools.ProgressRecorder(replica0);
+        await using var instance0 = await model.ConnectAsync(token, 0, cancellationToken: Cancel);
+        await using var instance1 = await model.ConnectAsync(token, 1, cancellationToken: Cancel);
+        await using var progress = new TotService.Tests.Tools.ProgressRecorder(instance0);
 
-        var solved = await replica0.CallOkAsync("tot_solve", new { task = "4 9 10 13", domain = "game24", strategy = "beam", breadth = 5 },
+        var solved = await instance0.CallOkAsync("tot_solve", new { task = "4 9 10 13", domain = "game24", strategy = "beam", breadth = 5 },
             progress);
         Assert.True(solved.GetProperty("solved").GetBoolean());
         TotToolCalls.AssertSolves24("4 9 10 13", solved.Str("answer"));
         // Progress notifications precede the response; the client dispatches them a moment later.
         await progress.WaitForMessageAsync("completed", TimeSpan.FromSeconds(20));
 
-        var runId = (await replica0.CallOkAsync("tot_start_run", new { task = "1 5 5 5", domain = "game24", strategy = "dfs" })).Str("runId");
-        var status = await WaitForEndAsync(replica1, runId);
+        var runId = (await instance0.CallOkAsync("tot_start_run", new { task = "1 5 5 5", domain = "game24", strategy = "dfs" })).Str("runId");
+        var status = await WaitForEndAsync(instance1, runId);
         Assert.Equal("completed", status.Str("state"));
-        var result = await replica1.CallOkAsync("tot_run_result", new { runId });
+        var result = await instance1.CallOkAsync("tot_run_result", new { runId });
         TotToolCalls.AssertSolves24("1 5 5 5", result.Str("answer"));
-        var trace = await replica0.CallOkAsync("tot_run_trace", new { runId });
+        var trace = await instance0.CallOkAsync("tot_run_trace", new { runId });
         Assert.StartsWith("graph TD", trace.Str("mermaid"), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task A_cancel_on_replica_1_stops_a_run_executing_on_replica_0_within_a_second()
+    public async Task A_cancel_on_instance_1_stops_a_run_executing_on_instance_0_within_a_second()
     {
         var token = await model.GetTokenAsync(cancellationToken: Cancel);
-        // The run asks replica 0's session for thoughts (MCP sampling); each answer takes 100 ms, so it would go on for the full minute.
+        // The run asks instance 0's session for thoughts (MCP sampling); each answer takes 100 ms, so it would go on for the full minute.
         await using var thinker = await model.ConnectAsync(token, 0, SlowModel(), Cancel);
         await using var canceller = await model.ConnectAsync(token, 1, cancellationToken: Cancel);
         var runId = (await thinker.CallOkAsync("tot_start_run",
@@ -58,7 +61,7 @@ public sealed class TotRunTests(TotAppModel model) : IClassFixture<TotAppModel>
 
         Assert.Equal("cancelled", status.Str("state"));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"cancel took {clock.ElapsedMilliseconds} ms");
-        TestContext.Current.TestOutputHelper?.WriteLine($"cross-replica cancel, request to cancelled state read back: {clock.ElapsedMilliseconds} ms");
+        TestContext.Current.TestOutputHelper?.WriteLine($"cross-instance cancel, request to cancelled state read back: {clock.ElapsedMilliseconds} ms");
         Assert.Equal("cancelled", (await thinker.CallOkAsync("tot_run_status", new { runId })).Str("state"));
         var partial = await canceller.CallOkAsync("tot_run_result", new { runId });
         Assert.Equal("cancelled", partial.Str("stopReason"));
@@ -103,7 +106,7 @@ public sealed class TotRunTests(TotAppModel model) : IClassFixture<TotAppModel>
     }
 
     [Fact]
-    public async Task Finished_runs_survive_a_totservice_restart_and_a_run_on_a_killed_replica_is_marked_failed()
+    public async Task Finished_runs_survive_a_totservice_restart_and_a_run_on_a_killed_instance_is_marked_failed()
     {
         var token = await model.GetTokenAsync(cancellationToken: Cancel);
         await using var reader = await model.ConnectAsync(token, 1, cancellationToken: Cancel);
@@ -117,15 +120,12 @@ public sealed class TotRunTests(TotAppModel model) : IClassFixture<TotAppModel>
                 new { task = "Think forever", provider = "sampling", strategy = "best-first", maxDepth = 10, maxNodes = 2000, timeBudgetSeconds = 120 })).Str("runId");
             await WaitUntilAsync(async () => (await reader.CallOkAsync("tot_run_status", new { runId = orphanRunId })).Str("state") == "running");
 
-            var killed = model.App.ResourceNotifications.SnapshotsOf("totservice").Single(s => s.Replica == 0).Pid!.Value;
-            using (var process = Process.GetProcessById(killed))
-            {
-                process.Kill(); // SIGKILL: no graceful shutdown, the lease is simply no longer renewed
-            }
-            using var restartTimeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-            restartTimeout.CancelAfter(TimeSpan.FromSeconds(90));
-            await model.App.ResourceNotifications.WaitForResourceAsync("totservice",
-                s => s.Replica != 0 || (s.Pid != killed && s.IsHealthy), restartTimeout.Token);
+            // SIGKILL: no graceful shutdown, the lease is simply no longer renewed. The orchestrator reports the exit and
+            // leaves the resource stopped until it is told to start it.
+            var killed = await model.KillAsync(model.TotServices[0], TimeSpan.FromSeconds(30));
+            await model.ExecuteCommandAsync(model.TotServices[0], KnownResourceCommands.StartCommand, Cancel);
+            await model.WaitHealthyAsync(model.TotServices[0], TimeSpan.FromSeconds(90));
+            Assert.NotEqual(killed.ServicePid, model.Process(model.TotServices[0]).ServicePid);
             try
             {
                 await doomed.DisposeAsync();

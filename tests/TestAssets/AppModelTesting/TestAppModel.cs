@@ -73,7 +73,7 @@ public class TestAppModel : IAsyncLifetime
     {
     }
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         string[] args =
@@ -238,7 +238,7 @@ public class TestAppModel : IAsyncLifetime
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (_app is not null)
         {
