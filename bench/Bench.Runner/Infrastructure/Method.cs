@@ -53,8 +53,8 @@ public static class Method
               Both are timed from the rotate answer (202: the key exists and is stored in the shared ring); the request
               itself, mostly RSA-2048 key generation, is reported on its own row. After the propagation time every KeyService replica must issue
               tokens with the new kid. p99 over 20 rotations is their maximum.
-            - **Cold start**: instance 1 is killed (the orchestrator's stop command does not stop a project reliably
-              here) and given the orchestrator's start command; the figure is the time from the service process's own
+            - **Cold start**: instance 1 is killed (the orchestrator's stop command reports a failure when a service's
+              graceful shutdown outlasts its wait) and given the orchestrator's start command; the figure is the time from the service process's own
               start (`/proc/<pid>/stat`) until `/health` answers 200 (polled every 10 ms; KeyService loads the ring from
               Redis, TotService also loads the JWKS). The orchestrator starts a project through `dotnet run --no-build`,
               whose own start comes before that and is shown beside it as "from the start command".

@@ -59,8 +59,8 @@ public sealed class KeyLifecycleEndToEndTests(EndToEndAppModel model)
         var probes = model.KeyServices.Select(model.Endpoint).ToList();
         try
         {
-            // A crash of every instance (the orchestrator's stop command did not bring a project to a stop within its
-            // retries on this machine); the start commands below bring them back.
+            // A crash of every instance: the orchestrator's stop command reports a failure when KeyService's graceful
+            // shutdown outlasts its wait (about 12 s seen here). The start commands below bring them back.
             foreach (var keyservice in model.KeyServices)
             {
                 await model.KillAsync(keyservice, TimeSpan.FromSeconds(30));
