@@ -9,13 +9,11 @@ namespace AppHost.Tests.Dashboard;
 /// <summary>The app model with the real Aspire dashboard on, on free loopback ports, as <c>dotnet run</c> has it.</summary>
 public sealed class DashboardAppModel : TestAppModel
 {
-    public string DashboardUrl { get; } = $"http://localhost:{FreePort()}";
-
     protected override bool EnableDashboard => true;
 
     protected override IEnumerable<string> Settings =>
     [
-        $"ASPNETCORE_URLS={DashboardUrl}",
+        $"ASPNETCORE_URLS=http://localhost:{FreePort()}",
         $"ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://localhost:{FreePort()}",
         "ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
         "AppHost:Prometheus=true",
@@ -32,39 +30,41 @@ public sealed class DashboardAppModel : TestAppModel
         await WaitHealthyAsync("prometheus", StartupTimeout);
     }
 
+    /// <summary>The dashboard's address, as the AppHost reports it (the testing builder picks its port).</summary>
+    public async Task<Uri> DashboardUrlAsync() =>
+        new((await App.GetDashboardUrlAsync(TestContext.Current.CancellationToken) ?? throw new InvalidOperationException("No dashboard URL."))
+            .GetLeftPart(UriPartial.Authority));
+
     /// <summary>
     /// A client of the dashboard's telemetry API, with the API key the AppHost generated for this dashboard (read from
     /// the dashboard process's environment, the one place it is given).
     /// </summary>
-    public HttpClient CreateTelemetryApiClient()
+    public async Task<HttpClient> CreateTelemetryApiClientAsync()
     {
-        var marker = System.Text.Encoding.ASCII.GetBytes($"ASPNETCORE_URLS={DashboardUrl}\0");
+        var url = await DashboardUrlAsync();
         foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
         {
-            byte[] environment;
+            Dictionary<string, string> environment;
             try
             {
-                environment = File.ReadAllBytes(Path.Combine(dir, "environ"));
+                environment = System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(dir, "environ"))).Split('\0')
+                    .Select(entry => entry.Split('=', 2)).Where(pair => pair.Length == 2)
+                    .GroupBy(pair => pair[0], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last()[1], StringComparer.Ordinal);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 continue;
             }
-            if (environment.AsSpan().IndexOf(marker) < 0)
+            if (environment.TryGetValue("DASHBOARD__API__PRIMARYAPIKEY", out var key)
+                && environment.TryGetValue("ASPNETCORE_URLS", out var urls)
+                && urls.Split(';').Any(u => Uri.TryCreate(u, UriKind.Absolute, out var listening) && listening.Port == url.Port))
             {
-                continue;
-            }
-            var key = System.Text.Encoding.UTF8.GetString(environment).Split('\0')
-                .Select(entry => entry.Split('=', 2))
-                .FirstOrDefault(pair => pair is ["DASHBOARD__API__PRIMARYAPIKEY", _])?[1];
-            if (key is not null)
-            {
-                var http = new HttpClient { BaseAddress = new Uri(DashboardUrl) };
+                var http = new HttpClient { BaseAddress = url };
                 http.DefaultRequestHeaders.Add("x-api-key", key);
                 return http;
             }
         }
-        throw new InvalidOperationException($"No dashboard process listening on {DashboardUrl} with a telemetry API key.");
+        throw new InvalidOperationException($"No dashboard process listening on {url} with a telemetry API key.");
     }
 
     private static int FreePort()

@@ -13,7 +13,7 @@ public sealed class DashboardTelemetryTests(DashboardAppModel model)
     public async Task Every_service_instance_sends_logs_traces_and_metrics_to_the_dashboard()
     {
         await MakeTrafficAsync();
-        using var api = model.CreateTelemetryApiClient();
+        using var api = await model.CreateTelemetryApiClientAsync();
         var services = model.KeyServices.Concat(model.TotServices).ToList();
 
         List<string> missing = [];
@@ -37,7 +37,7 @@ public sealed class DashboardTelemetryTests(DashboardAppModel model)
     public async Task Redis_calls_appear_in_the_dashboards_traces()
     {
         await MakeTrafficAsync();
-        using var api = model.CreateTelemetryApiClient();
+        using var api = await model.CreateTelemetryApiClientAsync();
         var found = false;
         for (var deadline = DateTime.UtcNow + ExportWait; !found && DateTime.UtcNow < deadline; await Task.Delay(1000, TestContext.Current.CancellationToken))
         {
@@ -50,7 +50,7 @@ public sealed class DashboardTelemetryTests(DashboardAppModel model)
     [Fact]
     public async Task The_telemetry_api_refuses_a_request_without_its_key()
     {
-        using var anonymous = new HttpClient { BaseAddress = new Uri(model.DashboardUrl) };
+        using var anonymous = new HttpClient { BaseAddress = await model.DashboardUrlAsync() };
         using var response = await anonymous.GetAsync("/api/telemetry/resources", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
