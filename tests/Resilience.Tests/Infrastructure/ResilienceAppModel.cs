@@ -7,7 +7,7 @@ namespace Resilience.Tests.Infrastructure;
 
 /// <summary>
 /// The AppHost's real app model with two instances of each service, random ports, the administrator client (for
-/// rotations), the per-client rate limit lifted (the load loop would otherwise be throttled) and key rotation
+/// rotations), the per-client rate limit and session cap lifted (the load loop would otherwise be throttled) and key rotation
 /// compressed to seconds (so a rotation completes within a test). Processes are killed and started again through it.
 /// </summary>
 public class ResilienceAppModel : TestAppModel
@@ -40,6 +40,8 @@ public class ResilienceAppModel : TestAppModel
                 ["TotService__RateLimit__TokensPerPeriod"] = "1000000",
                 ["TotService__RateLimit__ReplenishmentPeriod"] = "00:00:01",
                 ["TotService__JwksRefreshInterval"] = "00:00:00.200",
+                // Every load worker opens sessions of its own per instance, and none is closed before the idle timeout.
+                ["TotService__Sessions__MaxPerClient"] = "10000",
             },
         };
 
