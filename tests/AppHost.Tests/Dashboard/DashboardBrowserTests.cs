@@ -55,9 +55,10 @@ public sealed class DashboardAppModel : TestAppModel
             {
                 continue;
             }
+            // The orchestrator proxies the dashboard: its public URL is the one the AppHost reports.
             if (environment.TryGetValue("DASHBOARD__API__PRIMARYAPIKEY", out var key)
-                && environment.TryGetValue("ASPNETCORE_URLS", out var urls)
-                && urls.Split(';').Any(u => Uri.TryCreate(u, UriKind.Absolute, out var listening) && listening.Port == url.Port))
+                && environment.TryGetValue("DASHBOARD__FRONTEND__PUBLICURL", out var publicUrl)
+                && Uri.TryCreate(publicUrl, UriKind.Absolute, out var listening) && listening.Port == url.Port)
             {
                 var http = new HttpClient { BaseAddress = url };
                 http.DefaultRequestHeaders.Add("x-api-key", key);
