@@ -73,9 +73,10 @@ public abstract class AppModelTests<TModel>(TModel model) where TModel : TestApp
     [Fact]
     public void The_redis_password_is_in_a_file_only_its_owner_can_read()
     {
-        // redis-server rewrites its process title, so the file is found where the server runs: the AppHost's private folder.
+        // redis-server rewrites its process title, so the file is found from where the server runs: the AppHost's private
+        // folder (Garnet), or the data folder inside it (redis-server moves to its "dir").
         var folder = new DirectoryInfo($"/proc/{model.Process("redis").Pid}/cwd").ResolveLinkTarget(returnFinalTarget: true)!.FullName;
-        var configFile = Path.Combine(folder, "redis.conf");
+        var configFile = new[] { folder, Path.GetDirectoryName(folder)! }.Select(f => Path.Combine(f, "redis.conf")).First(File.Exists);
         if (model.RedisServer == "garnet")
         {
             Assert.Contains($"--config-import-path {configFile}", ResourceProcess.CommandLine(model.Process("redis").Pid), StringComparison.Ordinal);
