@@ -62,6 +62,8 @@ public static class Method
             - **Memory**: VmRSS of instance 0 after all load rows, vs each baseline host after its own load.
             - **Game of 24**: the Tree-of-Thoughts engine with the deterministic Game of 24 providers (beam 5, depth 3),
               every puzzle of `data/game24.csv`, one thread, vs a textbook brute-force solver on the same puzzles.
+              Beam, best-first, DFS and MCTS compared on the whole data set (solved, nodes per solution):
+              [SEARCH-STRATEGIES.md](SEARCH-STRATEGIES.md); a model's accuracy: `bench/Bench.Accuracy`.
 
             What was changed to meet the targets, and what is left with whom: `bench/README.md`.
 
