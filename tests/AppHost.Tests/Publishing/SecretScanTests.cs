@@ -57,31 +57,22 @@ public sealed partial class SecretScanTests
         Assert.Empty(Findings("- name: KeyService__Clients__0__AllowedAudiences__0\n  KeyService__Clients__0__AllowedAudiences__0: https://mcp.example.com/mcp"));
     }
 
-    /// <summary>
-    /// Base64url of random bytes, as generated passwords and client secrets look; drawn again in the rare case it lacks an
-    /// upper-case letter, a lower-case letter or a digit (the scanner's definition of high entropy).
-    /// </summary>
-    private static string RandomToken(int bytes)
-    {
-        while (true)
-        {
-            var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-            if (token.Any(char.IsUpper) && token.Any(char.IsLower) && token.Any(char.IsDigit))
-            {
-                return token;
-            }
-        }
-    }
+    /// <summary>Base64url of random bytes, as generated passwords and client secrets look.</summary>
+    private static string RandomToken(int bytes) =>
+        HighEntropy(() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)).TrimEnd('=').Replace('+', '-').Replace('/', '_'));
 
-    /// <summary>Standard base64 of random bytes, as key material looks (drawn like <see cref="RandomToken"/>).</summary>
-    private static string RandomKey(int bytes)
+    /// <summary>Standard base64 of random bytes, as key material looks.</summary>
+    private static string RandomKey(int bytes) => HighEntropy(() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)));
+
+    /// <summary>Draws again in the rare case a value lacks an upper-case letter, a lower-case letter or a digit.</summary>
+    private static string HighEntropy(Func<string> draw)
     {
         while (true)
         {
-            var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes));
-            if (key.Any(char.IsUpper) && key.Any(char.IsLower) && key.Any(char.IsDigit))
+            var value = draw();
+            if (value.Any(char.IsUpper) && value.Any(char.IsLower) && value.Any(char.IsDigit))
             {
-                return key;
+                return value;
             }
         }
     }
