@@ -101,6 +101,21 @@ public class TestAppModel : IAsyncLifetime
                 }
             }
         }
+        if (!EnableDashboard)
+        {
+            // Without a dashboard the testing builder still points every project at the default OTLP port, where nothing
+            // listens: the services would then trace every request and retry their exports for nothing.
+            foreach (var project in builder.Resources.OfType<ProjectResource>())
+            {
+                builder.CreateResourceBuilder(project).WithEnvironment(context =>
+                {
+                    foreach (var key in context.EnvironmentVariables.Keys.Where(k => k.StartsWith("OTEL_EXPORTER_OTLP_", StringComparison.Ordinal)).ToList())
+                    {
+                        context.EnvironmentVariables.Remove(key);
+                    }
+                });
+            }
+        }
         if (EnableAdminClient)
         {
             var issuer = builder.Resources.OfType<ProjectResource>().First(r => r.Name == KeyServices[0]);
