@@ -58,7 +58,7 @@ public sealed class RunRequestBuilder(
         }
     }
 
-    // MCP sampling is deprecated by the 2026-07-28 revision (MCP9005) but is what issue 5 asks for, and the clients
+    // MCP sampling is deprecated by the 2026-07-28 revision (MCP9005) but it is how a client lends its own model to a run, and the clients
     // this server serves (up to 2025-11-25) support it; the suppression is confined to these two members.
 #pragma warning disable MCP9005
     private static bool ClientSupportsSampling(McpServer server) => server.ClientCapabilities?.Sampling is not null;
