@@ -62,7 +62,7 @@ public sealed class TreeAmplificationTests(TreeAmplificationTests.SmallLimitsHos
         long memory = 0, payload = 0;
         foreach (var key in trees.Select(StorageKeys.Tree).Append(StorageKeys.OwnerTrees(owner)))
         {
-            memory += (long)await db.ExecuteAsync("MEMORY", "USAGE", key);
+            memory += (long)await db.ExecuteAsync("MEMORY", "USAGE", key, "SAMPLES", "0");
             foreach (var field in await db.HashKeysAsync(key))
             {
                 payload += (long)await db.ExecuteAsync("HSTRLEN", key, field);
