@@ -1,11 +1,12 @@
 using System.Globalization;
 using Microsoft.Extensions.AI;
+using TotService.Engine.Providers.Llm;
 
 namespace TotService.Runs;
 
 /// <summary>
 /// The caller's model over MCP sampling, as a run uses it: each request gives the run's slot back while the client
-/// thinks (<see cref="SamplingGate"/>) and fails with a readable <see cref="TimeoutException"/> when the client does
+/// thinks (<see cref="SamplingGate"/>) and fails with a readable <see cref="ModelCallException"/> when the client does
 /// not answer within <see cref="RunOptions.SamplingTimeout"/>, which ends the run and frees everything it held.
 /// </summary>
 public sealed class SamplingChatClient(IChatClient inner, SamplingGate gate, TimeSpan timeout, TimeProvider timeProvider)
@@ -25,7 +26,7 @@ public sealed class SamplingChatClient(IChatClient inner, SamplingGate gate, Tim
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
+                throw new ModelCallException(string.Create(CultureInfo.InvariantCulture,
                     $"The client did not answer a sampling request within {timeout.TotalSeconds:0.###} s ({RunOptions.SectionName}:SamplingTimeout), so the run stopped."));
             }
         }

@@ -33,7 +33,7 @@ internal static class SearchArguments
 
         if (!SearchStrategyNames.TryParse(strategy, out var parsedStrategy))
         {
-            errors.Add($"Unknown strategy '{Clip(strategy)}'. Allowed: {SearchStrategyNames.Allowed}.");
+            errors.Add($"Unknown strategy '{EchoedText.Clip(strategy)}'. Allowed: {SearchStrategyNames.Allowed}.");
             parsedStrategy = SearchStrategy.Beam;
         }
 
@@ -70,7 +70,7 @@ internal static class SearchArguments
         {
             return domain!.Trim().ToLowerInvariant();
         }
-        errors.Add($"Unknown domain '{Clip(domain)}'. Allowed: {string.Join(", ", ThoughtDomains.All)}.");
+        errors.Add($"Unknown domain '{EchoedText.Clip(domain)}'. Allowed: {string.Join(", ", ThoughtDomains.All)}.");
         return ThoughtDomains.General;
     }
 
@@ -81,6 +81,4 @@ internal static class SearchArguments
             throw new McpException("Invalid arguments: " + string.Join(" ", errors));
         }
     }
-
-    public static string Clip(string? value) => value is null ? "(none)" : value.Length <= 40 ? value : value[..40] + "...";
 }

@@ -6,7 +6,7 @@ public static class ToolServiceCollectionExtensions
 {
     /// <summary>
     /// The Tree-of-Thoughts tools' services (runs, trees, stores, executor) and the argument check that turns wrong
-    /// types and missing arguments into readable tool errors. The tool classes themselves are found by
+    /// types and missing arguments into readable tool errors (and a tool's refusal into one Warning line). The tool classes themselves are found by
     /// the SDK's <c>WithToolsFromAssembly</c>.
     /// </summary>
     public static IHostApplicationBuilder AddTotTools(this IHostApplicationBuilder builder)
@@ -19,6 +19,7 @@ public static class ToolServiceCollectionExtensions
         {
             filters.AddCallToolFilter(ToolArgumentValidator.Filter);
             filters.AddCallToolFilter(StorageErrorFilter.Filter);
+            filters.AddCallToolFilter(ToolRefusalFilter.Filter);
         });
         return builder;
     }

@@ -5,6 +5,7 @@ using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using TotService.Authorization;
+using TotService.Engine;
 using TotService.Engine.Diagnostics;
 using TotService.Engine.Rendering;
 using TotService.Engine.Tree;
@@ -49,7 +50,7 @@ public sealed class TreeQueryTools(TreeCommands trees, IOptions<TreeOptions> opt
         var normalized = format?.Trim().ToLowerInvariant();
         if (normalized is not ("json" or "mermaid"))
         {
-            throw new McpException($"Invalid arguments: unknown format '{SearchArguments.Clip(format)}'. Allowed: json, mermaid.");
+            throw new McpException($"Invalid arguments: unknown format '{EchoedText.Clip(format)}'. Allowed: json, mermaid.");
         }
         if (normalized == "mermaid")
         {

@@ -117,7 +117,7 @@ public sealed class TreeTools(TreeCommands trees)
         {
             "solution" => NodeStatus.Solution,
             "dead_end" or "dead-end" or "deadend" => NodeStatus.DeadEnd,
-            _ => throw new McpException($"Invalid arguments: unknown mark '{SearchArguments.Clip(mark)}'. Allowed: solution, dead_end."),
+            _ => throw new McpException($"Invalid arguments: unknown mark '{EchoedText.Clip(mark)}'. Allowed: solution, dead_end."),
         };
         var (tree, node) = await trees.UpdateAsync(treeId, Caller.Owner(context), TreeOperationNames.Mark,
             session => status == NodeStatus.Solution ? session.MarkSolution(nodeId) : session.MarkDeadEnd(nodeId), cancellationToken);

@@ -18,18 +18,18 @@ public static class ProviderSelector
             Auto when available.ClientSupportsSampling => Chosen(ProviderKind.Sampling),
             Auto when available.EndpointConfigured => Chosen(ProviderKind.Endpoint),
             Auto => Failed(
-                $"No thought provider applies: domain '{available.Domain}' has no built-in solver, the client did not declare the MCP sampling capability, " +
+                $"No thought provider applies: domain '{EchoedText.Clip(available.Domain)}' has no built-in solver, the client did not declare the MCP sampling capability, " +
                 "and no LLM endpoint is configured (Llm:BaseUrl and Llm:Model). Options: use domain 'game24', connect with a client that supports sampling, or configure an endpoint."),
             "domain" => available.DomainHasSolver
                 ? Chosen(ProviderKind.Domain)
-                : Failed($"Provider 'domain' needs a domain with a built-in solver; '{available.Domain}' has none (solvers: game24). Use 'auto', 'sampling' or 'endpoint'."),
+                : Failed($"Provider 'domain' needs a domain with a built-in solver; '{EchoedText.Clip(available.Domain)}' has none (solvers: game24). Use 'auto', 'sampling' or 'endpoint'."),
             "sampling" => available.ClientSupportsSampling
                 ? Chosen(ProviderKind.Sampling)
                 : Failed("Provider 'sampling' needs an MCP client that declares the sampling capability; this client does not. Use 'auto', 'domain' or 'endpoint'."),
             "endpoint" => available.EndpointConfigured
                 ? Chosen(ProviderKind.Endpoint)
                 : Failed("Provider 'endpoint' needs an LLM endpoint configured on the server (Llm:BaseUrl and Llm:Model); none is. Use 'auto', 'domain' or 'sampling'."),
-            _ => Failed($"Unknown provider '{available.Requested}'. Allowed: {Allowed}."),
+            _ => Failed($"Unknown provider '{EchoedText.Clip(available.Requested)}'. Allowed: {Allowed}."),
         };
     }
 

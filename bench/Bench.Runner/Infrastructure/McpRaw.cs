@@ -34,6 +34,20 @@ public static class McpRaw
         return session;
     }
 
+    /// <summary>Ends a session (HTTP DELETE), as a client does when it is done: sessions count against a per-client cap.</summary>
+    public static async Task CloseSessionAsync(Uri endpoint, string? bearer, string session, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, endpoint);
+        request.Headers.Add("MCP-Protocol-Version", ProtocolVersion);
+        request.Headers.Add("Mcp-Session-Id", session);
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+        using var response = await Client.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>One whoami call; returns the status and the raw (SSE) body.</summary>
     public static async Task<(HttpStatusCode Status, string Body)> CallWhoAmIAsync(Uri endpoint, string? bearer, string session, CancellationToken cancellationToken)
     {

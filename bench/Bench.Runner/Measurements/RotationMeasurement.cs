@@ -56,7 +56,7 @@ public static class RotationMeasurement
             rotateRequests.Add(clock.Elapsed.TotalMilliseconds);
             clock.Restart();
 
-            var published = Task.WhenAll(keyserviceReplicas.Select(replica => UntilAsync(clock, () => JwksHasAsync(http, replica, kid, cancellationToken), cancellationToken)));
+            var published = Task.WhenAll(keyserviceReplicas.Select(replica => UntilAsync(clock, $"{kid} in the JWKS of {replica}", () => JwksHasAsync(http, replica, kid, cancellationToken), cancellationToken)));
             var accepted = AcceptanceAsync(app, ring, kid, totserviceReplicas, clock, cancellationToken);
             publication.Add((await published).Max());
             acceptance.Add((await accepted).Max());
@@ -121,10 +121,20 @@ public static class RotationMeasurement
     {
         using var rsa = await ring.PrivateKeyAsync(kid);
         var token = Sign(app, rsa, kid);
-        return await Task.WhenAll(replicas.Select(replica => UntilAsync(clock, async () =>
+        return await Task.WhenAll(replicas.Select(replica => UntilAsync(clock, $"{replica} accepting a token signed by {kid}", async () =>
         {
-            using var response = await McpRaw.PostAsync(new Uri(replica, "/mcp"), McpRaw.Initialize, token, null, cancellationToken);
-            return response.IsSuccessStatusCode;
+            var endpoint = new Uri(replica, "/mcp");
+            using var response = await McpRaw.PostAsync(endpoint, McpRaw.Initialize, token, null, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                return false;
+            }
+            // Twenty rotations would otherwise leave twenty open sessions, past the client's session cap.
+            if (response.Headers.TryGetValues("Mcp-Session-Id", out var session))
+            {
+                await McpRaw.CloseSessionAsync(endpoint, token, session.Single(), cancellationToken);
+            }
+            return true;
         }, cancellationToken)));
     }
 
@@ -158,7 +168,7 @@ public static class RotationMeasurement
     }
 
     /// <summary>Polls every 5 ms until the condition holds; returns the clock's reading in ms then.</summary>
-    private static async Task<double> UntilAsync(Stopwatch clock, Func<Task<bool>> condition, CancellationToken cancellationToken)
+    private static async Task<double> UntilAsync(Stopwatch clock, string what, Func<Task<bool>> condition, CancellationToken cancellationToken)
     {
         while (clock.Elapsed < TimeSpan.FromSeconds(30))
         {
@@ -168,6 +178,6 @@ public static class RotationMeasurement
             }
             await Task.Delay(5, cancellationToken);
         }
-        throw new TimeoutException("Rotation did not propagate within 30 s.");
+        throw new TimeoutException($"Rotation did not propagate within 30 s: {what}.");
     }
 }

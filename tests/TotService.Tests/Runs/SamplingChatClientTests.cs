@@ -1,6 +1,7 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using TotService.Engine.Providers.Llm;
 using TotService.Runs;
 using TotService.Tests.Tools;
 
@@ -22,7 +23,7 @@ public sealed class SamplingChatClientTests
         Assert.False(call.IsCompleted);
         time.Advance(TimeSpan.FromSeconds(1));
 
-        var error = await Assert.ThrowsAsync<TimeoutException>(() => call.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<ModelCallException>(() => call.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken));
         Assert.Equal("The client did not answer a sampling request within 60 s (TotService:Runs:SamplingTimeout), so the run stopped.", error.Message);
     }
 

@@ -76,4 +76,29 @@ public sealed class ArgumentValidationTests(ToolsHost host) : IClassFixture<Tool
 
         Assert.Contains(expected, message, StringComparison.Ordinal);
     }
+
+    public static TheoryData<string, string> EchoedArguments => new()
+    {
+        { "tot_start_run", "provider" },
+        { "tot_start_run", "domain" },
+        { "tot_start_run", "strategy" },
+        { "tot_start_run", "task" },
+        { "tot_tree_create", "strategy" },
+    };
+
+    [Theory]
+    [MemberData(nameof(EchoedArguments))]
+    public async Task A_huge_bad_value_is_quoted_back_clipped(string tool, string argument)
+    {
+        await using var client = await host.ConnectAsync("echo-" + Guid.NewGuid().ToString("N")[..6]);
+        // 200 KB (UTF-8) of one bad value; for the task (at most 10,000 characters) a game24 puzzle whose one
+        // "number" is a long word.
+        var huge = "x" + new string('\u00e9', argument == "task" ? 9_000 : 100_000);
+        var arguments = new Dictionary<string, object?> { ["task"] = "4 9 10 13", ["domain"] = "game24", [argument] = argument == "task" ? "4 9 " + huge : huge };
+
+        var message = await client.CallErrorAsync(tool, arguments);
+
+        Assert.Contains("x" + new string('\u00e9', 39) + "...", message, StringComparison.Ordinal);
+        Assert.True(message.Length < 1024, $"the error quoted {message.Length} characters back");
+    }
 }

@@ -94,6 +94,20 @@ public sealed class SamplingRunTests(ToolsHost host) : IClassFixture<ToolsHost>
     }
 
     [Fact]
+    public async Task A_sampling_request_the_client_fails_ends_the_run_with_our_words_not_the_clients_exception()
+    {
+        var model = TripPlanner();
+        model.Failure = new InvalidOperationException("client-side detail: /home/alice/secrets.txt");
+        await using var client = await host.ConnectAsync("failing-sampler-" + Guid.NewGuid().ToString("N")[..6], samplingModel: model);
+
+        var started = await client.CallOkAsync("tot_start_run", new { task = "Plan a weekend trip", provider = "sampling", maxDepth = 3, timeBudgetSeconds = 30 });
+        var status = await client.WaitForRunAsync(started.Str("runId"));
+
+        Assert.Equal("failed", status.Str("state"));
+        Assert.Equal("The model's propose request failed (sampling); the server log has the detail.", status.Str("error"));
+    }
+
+    [Fact]
     public async Task Sampling_is_refused_with_a_clear_error_when_the_client_has_no_sampling_capability()
     {
         await using var client = await host.ConnectAsync("no-sampling-" + Guid.NewGuid().ToString("N")[..6]);

@@ -21,7 +21,7 @@ public sealed record Game24Puzzle(IReadOnlyList<int> Numbers)
         {
             if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n > MaxNumber)
             {
-                error = $"A Game of 24 task must be {Format}; '{part}' is not allowed.";
+                error = $"A Game of 24 task must be {Format}; '{EchoedText.Clip(part)}' is not allowed.";
                 return false;
             }
 

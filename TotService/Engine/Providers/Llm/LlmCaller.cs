@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging.Abstractions;
 using TotService.Engine.Diagnostics;
 
 namespace TotService.Engine.Providers.Llm;
@@ -6,10 +8,15 @@ namespace TotService.Engine.Providers.Llm;
 /// <summary>
 /// Sends one prompt and counts it (per run and in metrics), together with tokens and malformed replies. Bounds the
 /// run's concurrent calls, because sibling evaluations run in parallel and a client answering sampling
-/// requests (or a rate-limited endpoint) should not receive them all at once.
+/// requests (or a rate-limited endpoint) should not receive them all at once. A failed call becomes a
+/// <see cref="ModelCallException"/> whose message is ours (it reaches the client in the run's error); what the model
+/// client threw goes to the log once, at Warning, without a stack: a client refusing a sampling request or an endpoint
+/// answering 429 is expected, not a server fault.
 /// </summary>
-internal sealed class LlmCaller(IChatClient chatClient, string providerName, ProviderUsage usage, EngineMetrics metrics, int maxConcurrentCalls)
+internal sealed partial class LlmCaller(IChatClient chatClient, string providerName, ProviderUsage usage, EngineMetrics metrics, int maxConcurrentCalls, ILogger? logger = null)
 {
+    private readonly ILogger logger = logger ?? NullLogger.Instance;
+
     // Never disposed on purpose: SemaphoreSlim only needs disposal once its wait handle is used, which WaitAsync does not.
     private readonly SemaphoreSlim concurrency = new(maxConcurrentCalls, maxConcurrentCalls);
 
@@ -37,7 +44,8 @@ internal sealed class LlmCaller(IChatClient chatClient, string providerName, Pro
         }
         catch (Exception ex) when (ex is not ModelCallException)
         {
-            throw new ModelCallException($"The model's {operation} request failed ({providerName}): {ex.Message}", ex);
+            LogModelCallFailed(logger, operation, providerName, ex.GetType().Name, ex.Message);
+            throw new ModelCallException($"The model's {operation} request failed ({providerName}){Reason(ex)}; the server log has the detail.", ex);
         }
         finally
         {
@@ -55,6 +63,19 @@ internal sealed class LlmCaller(IChatClient chatClient, string providerName, Pro
 
         return text;
     }
+
+    /// <summary>What can be said to the client about a failure without quoting another component's message.</summary>
+    private static string Reason(Exception ex) => ex switch
+    {
+        System.ClientModel.ClientResultException { Status: > 0 } result => $": the endpoint answered HTTP {result.Status}",
+        HttpRequestException { StatusCode: { } status } => $": the endpoint answered HTTP {(int)status}",
+        HttpRequestException => ": the endpoint could not be reached",
+        JsonException or FormatException => ": the reply could not be read",
+        _ => "",
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {Operation} request failed ({Provider}): {ExceptionType}: {Detail}")]
+    private static partial void LogModelCallFailed(ILogger logger, string operation, string provider, string exceptionType, string detail);
 
     public void RecordMalformed(string operation, int count = 1)
     {

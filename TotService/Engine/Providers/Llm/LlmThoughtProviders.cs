@@ -24,12 +24,13 @@ public static class LlmThoughtProviders
     /// <param name="name">Provider name for metrics and results, e.g. "sampling" or "endpoint".</param>
     /// <param name="maxConcurrentCalls">Model calls the run may have in flight at once (sibling evaluations run in parallel).</param>
     /// <param name="domain">Picks the prompt set; null or a domain without its own prompts gets the generic ones.</param>
+    /// <param name="logger">Where failed model calls are logged.</param>
     public static ThoughtProviders Create(
-        IChatClient chatClient, string name, EngineMetrics metrics, int maxConcurrentCalls = DefaultMaxConcurrentCalls, string? domain = null)
+        IChatClient chatClient, string name, EngineMetrics metrics, int maxConcurrentCalls = DefaultMaxConcurrentCalls, string? domain = null, ILogger? logger = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentCalls, 1);
         var usage = new ProviderUsage();
-        var caller = new LlmCaller(chatClient, name, usage, metrics, maxConcurrentCalls);
+        var caller = new LlmCaller(chatClient, name, usage, metrics, maxConcurrentCalls, logger);
         var (generator, evaluator, finalizer) = domain is not null && PromptSets.TryGetValue(domain.Trim(), out var promptSet)
             ? promptSet(caller)
             : (new LlmThoughtGenerator(caller), new LlmStateEvaluator(caller), new LlmAnswerFinalizer(caller));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using TotService.Engine.Domains.Game24;
 using TotService.Engine.Providers;
 using TotService.Tests.Engine.Support;
@@ -10,7 +11,7 @@ public sealed class ThoughtProviderFactoryTests
     public void Builds_each_kind_with_its_metric_name()
     {
         using var fixture = new EngineFixture();
-        var factory = new ThoughtProviderFactory(new Game24Solver(), fixture.Metrics);
+        var factory = new ThoughtProviderFactory(new Game24Solver(), fixture.Metrics, NullLogger<ThoughtProviderFactory>.Instance);
         using var chat = new ScriptedChatClient();
 
         Assert.Equal("game24", factory.Create(ProviderKind.Domain, "Game24").Name);
@@ -23,7 +24,7 @@ public sealed class ThoughtProviderFactoryTests
     public void Refuses_kinds_that_cannot_apply()
     {
         using var fixture = new EngineFixture();
-        var factory = new ThoughtProviderFactory(new Game24Solver(), fixture.Metrics);
+        var factory = new ThoughtProviderFactory(new Game24Solver(), fixture.Metrics, NullLogger<ThoughtProviderFactory>.Instance);
 
         Assert.Throws<ArgumentException>(() => factory.Create(ProviderKind.Domain, "general"));
         Assert.Throws<ArgumentException>(() => factory.Create(ProviderKind.Endpoint, "general"));

@@ -22,6 +22,9 @@ internal sealed class ScriptedChatClient : IChatClient
     /// <summary>When set, every reply waits this long, so concurrent calls overlap.</summary>
     public TimeSpan? Latency { get; set; }
 
+    /// <summary>When set, every request throws it (a client whose model or sampling handler fails).</summary>
+    public Exception? Failure { get; set; }
+
     public int MaxInFlight { get; private set; }
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -35,6 +38,10 @@ internal sealed class ScriptedChatClient : IChatClient
 
         try
         {
+            if (Failure is { } failure)
+            {
+                throw failure;
+            }
             if (Latency is { } latency)
             {
                 await Task.Delay(latency, cancellationToken);
