@@ -24,6 +24,7 @@ public static class TotServiceComposition
         }
         builder.AddTotServiceOptions();
         builder.Services.AddSingleton<TotServiceMetrics>();
+        builder.Services.AddSingleton<AuditLog>();      // refusals for scope, rate and invalid tokens (TotService.Audit)
         builder.AddHttpPerimeter();             // Kestrel limits, no Server header, ProblemDetails without internals
         builder.AddKeyServiceAuthentication();  // JwtBearer for KeyService tokens, JWKS through ConfigurationManager
         builder.AddTotAuthorization();          // a policy per scope, and /mcp's

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using TotService.Authorization;
 using TotService.Diagnostics;
+using TotService.Mcp;
 
 namespace TotService.Authentication;
 
@@ -8,17 +9,23 @@ namespace TotService.Authentication;
 /// JwtBearer's events for KeyService tokens: every outcome counted in <c>totmcp.token.validations</c>, a token without
 /// <c>sub</c> refused (rate limiting and MCP session binding key on it), and the MCP-shaped challenges: 401 with
 /// RFC 9728 <c>resource_metadata</c> and <c>scope</c>, 403 <c>insufficient_scope</c> for a token without a tot scope.
+/// A refused request is audited once, at its challenge or forbid (a bad token on an open path is refused nothing).
 /// </summary>
 public sealed partial class KeyServiceBearerEvents(
     BearerChallenge challenge,
     TotServiceMetrics metrics,
+    AuditLog audit,
     ILogger<KeyServiceBearerEvents> logger) : JwtBearerEvents
 {
+    // The failure is classified when validation fails and audited at the challenge, which no longer has the reason.
+    private static readonly object FailureKey = new();
+
     public override Task TokenValidated(TokenValidatedContext context)
     {
         if (context.Principal?.Identity is not CallerIdentity { Subject.Length: > 0 })
         {
             metrics.TokenValidated(TokenFailureClassifier.MissingSubject);
+            context.HttpContext.Items[FailureKey] = TokenFailureClassifier.MissingSubject;
             LogRefused(TokenFailureClassifier.MissingSubject, "The token has no subject.");
             context.Fail("The token has no subject.");
             return Task.CompletedTask;
@@ -31,6 +38,7 @@ public sealed partial class KeyServiceBearerEvents(
     {
         var result = TokenFailureClassifier.Classify(context.Exception);
         metrics.TokenValidated(result);
+        context.HttpContext.Items[FailureKey] = result;
         LogRefused(result, context.Exception.Message);
         return Task.CompletedTask;
     }
@@ -43,13 +51,21 @@ public sealed partial class KeyServiceBearerEvents(
         {
             metrics.TokenValidated(TokenFailureClassifier.Missing);
         }
+        else
+        {
+            var result = context.HttpContext.Items[FailureKey] as string ?? TokenFailureClassifier.Classify(context.AuthenticateFailure);
+            audit.TokenRejected(context.HttpContext, result, McpMethodNames.ForHttpVerb(context.Request.Method));
+        }
         challenge.WriteUnauthorized(context.Response, tokenWasSent);
         return Task.CompletedTask;
     }
 
     /// <summary>Only <c>/mcp</c>'s policy (any tot scope) forbids at the HTTP layer; tools check their own scope later.</summary>
-    public override Task Forbidden(ForbiddenContext context) =>
-        challenge.WriteInsufficientScopeAsync(context.Response, TotScopes.Read, default);
+    public override Task Forbidden(ForbiddenContext context)
+    {
+        audit.McpAccessForbidden(context.HttpContext, TotScopes.Read, McpMethodNames.ForHttpVerb(context.Request.Method));
+        return challenge.WriteInsufficientScopeAsync(context.Response, TotScopes.Read, default);
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Bearer token refused ({Result}): {Reason}")]
     private partial void LogRefused(string result, string reason);

@@ -5,6 +5,7 @@ using ModelContextProtocol.Protocol;
 using TotService.Authentication;
 using TotService.Authorization;
 using TotService.Configuration;
+using TotService.Diagnostics;
 
 namespace TotService.Mcp;
 
@@ -22,6 +23,7 @@ public sealed partial class McpRequestGuard(
     ToolScopeRegistry tools,
     BearerChallenge challenge,
     McpSessionLimiter sessions,
+    AuditLog audit,
     ILogger<McpRequestGuard> logger)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -82,7 +84,7 @@ public sealed partial class McpRequestGuard(
 
         if (McpRequestReader.ToolName(message) is { } tool && tools.RequiredScope(tool) is { } scope && !context.User.HasScope(scope))
         {
-            LogRefused(StatusCodes.Status403Forbidden, "insufficient scope for a tools/call");
+            audit.ToolCallForbidden(context, tool, scope, RequestMethods.ToolsCall);
             await challenge.WriteInsufficientScopeAsync(context.Response, scope, requestId);
             return false;
         }
@@ -91,6 +93,7 @@ public sealed partial class McpRequestGuard(
             && !sessions.CanOpen(context.User.FindFirst(TotClaims.Subject)?.Value ?? ""))
         {
             sessions.Refused();
+            audit.SessionLimitReached(context, sessions.MaxPerClient, RequestMethods.Initialize);
             await RefuseAsync(context, StatusCodes.Status429TooManyRequests, JsonRpcErrors.Refused,
                 $"Too many open MCP sessions for this client (at most {sessions.MaxPerClient}): end one with DELETE /mcp or let it expire.", requestId);
             return false;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using TotService.Authentication;
 using TotService.Configuration;
+using TotService.Diagnostics;
 using TotService.Mcp;
 
 namespace TotService.RateLimiting;
@@ -15,25 +16,34 @@ namespace TotService.RateLimiting;
 /// decision in <c>aspnetcore.rate_limiting.requests</c>; refusals also appear as <c>outcome="rate_limited"</c> in
 /// <c>totmcp.mcp.requests</c>.
 /// </summary>
-public sealed class PerClientRateLimitPolicy(IOptions<TotServiceOptions> options) : IRateLimiterPolicy<string>
+public sealed class PerClientRateLimitPolicy : IRateLimiterPolicy<string>
 {
     public const string Name = "per-client";
 
-    public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected { get; } = static async (context, cancellationToken) =>
+    private readonly IOptions<TotServiceOptions> _options;
+
+    public PerClientRateLimitPolicy(IOptions<TotServiceOptions> options, AuditLog audit)
     {
-        var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter.TotalSeconds : 1;
-        var response = context.HttpContext.Response;
-        response.Headers[HeaderNames.RetryAfter] = Math.Max(1, (int)Math.Ceiling(seconds)).ToString(CultureInfo.InvariantCulture);
-        await JsonRpcErrors.WriteAsync(response, StatusCodes.Status429TooManyRequests, JsonRpcErrors.Refused,
-            "Too many requests; retry after the time in the Retry-After header.");
-    };
+        _options = options;
+        OnRejected = async (context, cancellationToken) =>
+        {
+            var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter.TotalSeconds : 1;
+            var retryAfterSeconds = Math.Max(1, (int)Math.Ceiling(seconds));
+            var http = context.HttpContext;
+            // The body is not read for a refused request (refusing must stay cheap), so a POST's method is not known.
+            audit.RateLimited(http, PartitionOf(http), retryAfterSeconds, McpMethodNames.ForHttpVerb(http.Request.Method));
+            http.Response.Headers[HeaderNames.RetryAfter] = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            await JsonRpcErrors.WriteAsync(http.Response, StatusCodes.Status429TooManyRequests, JsonRpcErrors.Refused,
+                "Too many requests; retry after the time in the Retry-After header.");
+        };
+    }
+
+    public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected { get; }
 
     public RateLimitPartition<string> GetPartition(HttpContext httpContext)
     {
-        var settings = options.Value.RateLimit;
-        // Only authenticated requests reach this policy, and every accepted token has a sub.
-        var subject = httpContext.User.FindFirst(TotClaims.Subject)?.Value ?? "";
-        return RateLimitPartition.GetTokenBucketLimiter(subject, _ => new TokenBucketRateLimiterOptions
+        var settings = _options.Value.RateLimit;
+        return RateLimitPartition.GetTokenBucketLimiter(PartitionOf(httpContext), _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = settings.TokenLimit,
             TokensPerPeriod = settings.TokensPerPeriod,
@@ -42,4 +52,7 @@ public sealed class PerClientRateLimitPolicy(IOptions<TotServiceOptions> options
             AutoReplenishment = true,
         });
     }
+
+    /// <summary>The token's subject: only authenticated requests reach this policy, and every accepted token has a sub.</summary>
+    private static string PartitionOf(HttpContext context) => context.User.FindFirst(TotClaims.Subject)?.Value ?? "";
 }

@@ -8,7 +8,8 @@ public sealed record DashboardQuery(string Source, string Expression);
 
 /// <summary>
 /// Reads the PromQL a Grafana dashboard runs and the metric names it depends on, so a renamed metric can be caught
-/// by comparing these names with what the services export.
+/// by comparing these names with what the services export. Operations.Tests checks them against the committed lists,
+/// AppHost.Tests (which links this file) against the running services' <c>/metrics</c>.
 /// </summary>
 public static partial class DashboardMetrics
 {
@@ -16,6 +17,10 @@ public static partial class DashboardMetrics
     {
         "and", "or", "unless", "bool", "offset", "by", "without", "on", "ignoring", "group_left", "group_right", "inf", "nan", "atan2",
     };
+
+    /// <summary>Names in the metric lists beside the dashboard are one per line; '#' starts a comment.</summary>
+    public static IEnumerable<string> ReadList(string path) =>
+        File.ReadLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'));
 
     /// <summary>Every metric name the dashboard at <paramref name="path"/> reads, in panels and template variables.</summary>
     public static SortedSet<string> NamesUsed(string path) =>

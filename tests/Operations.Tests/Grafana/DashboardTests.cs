@@ -95,7 +95,7 @@ public sealed partial class DashboardTests
     [Fact]
     public void Every_metric_it_reads_is_exported_by_the_services_or_the_cluster()
     {
-        var known = ReadList(ExportedList).Concat(ReadList(ClusterList)).ToHashSet(StringComparer.Ordinal);
+        var known = DashboardMetrics.ReadList(ExportedList).Concat(DashboardMetrics.ReadList(ClusterList)).ToHashSet(StringComparer.Ordinal);
         var unknown = DashboardMetrics.Queries(Dashboard)
             .SelectMany(q => DashboardMetrics.MetricNames(q.Expression).Where(n => !known.Contains(n)).Select(n => $"{n} ({q.Source})"))
             .ToList();
@@ -120,14 +120,10 @@ public sealed partial class DashboardTests
         var declared = Instruments(Repository.PathOf("KeyService")).Concat(Instruments(Repository.PathOf("TotService")))
             .SelectMany(PrometheusSeries).ToHashSet(StringComparer.Ordinal);
         Assert.True(declared.Count >= 25, $"only {declared.Count} series found in the code");
-        var listed = ReadList(ExportedList).Where(n => !n.StartsWith("http_server_", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        var listed = DashboardMetrics.ReadList(ExportedList).Where(n => !n.StartsWith("http_server_", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
         Assert.True(declared.SetEquals(listed),
             $"declared, not listed: {string.Join(", ", declared.Except(listed))}; listed, not declared: {string.Join(", ", listed.Except(declared))}");
     }
-
-    /// <summary>Names in the lists are one per line; '#' starts a comment.</summary>
-    public static IEnumerable<string> ReadList(string path) =>
-        File.ReadLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'));
 
     private static Task<Tool.Outcome> CheckWithPromtoolAsync(IEnumerable<string> expressions)
     {

@@ -39,5 +39,21 @@ public sealed class TestSigningKey : IDisposable
 
     public string PublicKeyPem() => _rsa.ExportSubjectPublicKeyInfoPem();
 
+    /// <summary>
+    /// The start of each private parameter in base64 and base64url, and of the PEM body: what must never be logged
+    /// (a prefix, so a cut or partial leak is caught too).
+    /// </summary>
+    public IEnumerable<string> PrivateMaterial()
+    {
+        const int Prefix = 24;
+        var parameters = _rsa.ExportParameters(true);
+        foreach (var part in new[] { parameters.D, parameters.P, parameters.Q, parameters.DP, parameters.DQ, parameters.InverseQ })
+        {
+            yield return Convert.ToBase64String(part!)[..Prefix];
+            yield return Base64UrlEncoder.Encode(part)[..Prefix];
+        }
+        yield return _rsa.ExportPkcs8PrivateKeyPem().Split('\n')[1][..Prefix];
+    }
+
     public void Dispose() => _rsa.Dispose();
 }

@@ -42,19 +42,21 @@ public sealed class TotServiceTestHost : IAsyncDisposable
 
     public static async Task<TotServiceTestHost> StartAsync(
         FakeAuthorizationServer authorizationServer,
-        IDictionary<string, string?>? overrides = null)
+        IDictionary<string, string?>? overrides = null,
+        ILoggerProvider? logs = null)
     {
         var settings = DefaultSettings(authorizationServer);
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
             settings[key] = value;
         }
-        var app = Build(settings);
+        var app = Build(settings, logs);
         await app.StartAsync();
         return new TotServiceTestHost(app, app.Services.GetRequiredService<ToolInvocations>());
     }
 
-    public static WebApplication Build(IDictionary<string, string?> settings)
+    /// <param name="logs">Receives every record at every level; without it the host logs nothing.</param>
+    public static WebApplication Build(IDictionary<string, string?> settings, ILoggerProvider? logs = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -65,6 +67,11 @@ public sealed class TotServiceTestHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+            builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        }
 
         builder.AddTotService();
         builder.Services.AddSingleton<ToolInvocations>();
