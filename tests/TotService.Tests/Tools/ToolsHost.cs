@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
@@ -21,10 +22,13 @@ public class ToolsHost : IAsyncLifetime
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Where the service logs, for tests that assert on logs; null logs nowhere.</summary>
+    protected virtual ILoggerProvider? Logs => null;
+
     public virtual async ValueTask InitializeAsync()
     {
         _authorizationServer = await FakeAuthorizationServer.StartAsync(TestSettings.Issuer, _key);
-        Host = await TotServiceTestHost.StartAsync(_authorizationServer, Settings);
+        Host = await TotServiceTestHost.StartAsync(_authorizationServer, Settings, Logs);
     }
 
     public virtual async ValueTask DisposeAsync()
