@@ -99,18 +99,14 @@ public sealed class LocalRun : IProgress<SearchProgress>, IDisposable
     }
 
     /// <summary>
-    /// Writes the result (when there is one), then the final record, then releases the lease. Only after that does the
-    /// record in memory say the run ended, so a status answered from memory never sends a client to a missing result.
+    /// Writes the final record (the executor stored the result before), then releases the lease. Only after that does
+    /// the record in memory say the run ended, so a status answered from memory never sends a client to a missing result.
     /// </summary>
-    public async Task FinishAsync(RunRecord final, string? resultJson, IRunStore store, Action<Exception> onStoreError)
+    public async Task FinishAsync(RunRecord final, IRunStore store, Action<Exception> onStoreError)
     {
         await _writeLock.WaitAsync();
         try
         {
-            if (resultJson is not null)
-            {
-                await store.SaveResultAsync(Id, resultJson, CancellationToken.None);
-            }
             await store.SaveAsync(final, CancellationToken.None);
             await store.ReleaseLeaseAsync(Id, CancellationToken.None);
         }

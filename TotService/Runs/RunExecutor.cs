@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Options;
 using TotService.Engine.Search;
 using TotService.Storage;
 
@@ -14,10 +13,10 @@ public sealed partial class RunExecutor(
     LocalRuns local,
     IRunStore store,
     RunScheduler scheduler,
+    RunResultBudget results,
     ThoughtSearchEngine engine,
     RunMetrics metrics,
     ReplicaIdentity replica,
-    IOptions<RunOptions> options,
     TimeProvider timeProvider,
     ILogger<RunExecutor> logger) : BackgroundService
 {
@@ -155,14 +154,25 @@ public sealed partial class RunExecutor(
 
     private async Task FinishAsync(LocalRun run, RunRecord final, bool wasRunning, SearchResult? result)
     {
-        string? json = null;
         if (result is not null)
         {
-            (json, var trimmed) = RunResults.Serialize(result, options.Value.MaxResultBytes);
-            final = final with { ResultTrimmed = trimmed };
+            // Before the final record, so a run that reads as finished has its result readable.
+            try
+            {
+                var stored = await results.StoreAsync(final, result, CancellationToken.None);
+                final = final with { ResultTrimmed = stored.Trimmed, Error = stored.Refusal ?? final.Error };
+                if (stored.Refusal is not null)
+                {
+                    LogResultRefused(run.Id, stored.Refusal);
+                }
+            }
+            catch (Exception ex)
+            {
+                LogStoreFailed(ex, run.Id);
+            }
         }
         final = final with { FinishedAt = timeProvider.GetUtcNow() };
-        await run.FinishAsync(final, json, store, ex => LogStoreFailed(ex, run.Id));
+        await run.FinishAsync(final, store, ex => LogStoreFailed(ex, run.Id));
 
         local.Remove(run.Id);
         metrics.Finished(final, wasRunning, final.FinishedAt!.Value - final.CreatedAt);
@@ -175,6 +185,9 @@ public sealed partial class RunExecutor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store run {RunId}")]
     private partial void LogStoreFailed(Exception ex, string runId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId}: {Refusal}")]
+    private partial void LogResultRefused(string runId, string refusal);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} finished: {State}, stop reason {StopReason}, {NodesExpanded} nodes expanded")]
     private partial void LogRunFinished(string runId, string state, StopReason? stopReason, int nodesExpanded);

@@ -9,7 +9,8 @@ namespace TotService.Runs;
 /// <summary>
 /// Run-level instruments on meter <c>TotMcp.TotService.Runs</c> (the engine's own meter counts searches; these count
 /// runs as users see them, queueing and lost replicas included). Prometheus: <c>totmcp_tot_runs_total</c>,
-/// <c>totmcp_tot_runs_active</c>, <c>totmcp_tot_runs_rejected_total</c>, <c>totmcp_tot_run_duration_seconds</c>.
+/// <c>totmcp_tot_runs_active</c>, <c>totmcp_tot_runs_rejected_total</c>, <c>totmcp_tot_run_duration_seconds</c>,
+/// <c>totmcp_tot_client_run_bytes</c>, <c>totmcp_tot_run_result_bytes</c>, <c>totmcp_tot_runs_evicted_total</c>.
 /// </summary>
 public sealed class RunMetrics
 {
@@ -19,6 +20,9 @@ public sealed class RunMetrics
     private readonly UpDownCounter<long> _active;
     private readonly Counter<long> _rejected;
     private readonly Histogram<double> _duration;
+    private readonly Histogram<long> _clientResultBytes;
+    private readonly Histogram<long> _resultBytes;
+    private readonly Counter<long> _evicted;
 
     public RunMetrics(IMeterFactory meterFactory)
     {
@@ -31,6 +35,12 @@ public sealed class RunMetrics
             "Run requests refused by admission control, by reason (client_limit, server_busy).");
         _duration = meter.CreateHistogram<double>("totmcp.tot.run.duration", "s",
             "Time from acceptance to the end of a run, queueing included.");
+        _clientResultBytes = meter.CreateHistogram<long>("totmcp.tot.client.run_bytes", "By",
+            "Stored result bytes of all runs of the client whose run just stored its result.");
+        _resultBytes = meter.CreateHistogram<long>("totmcp.tot.run.result_bytes", "By",
+            "Bytes of one stored run result, trace included.");
+        _evicted = meter.CreateCounter<long>("totmcp.tot.runs.evicted", "{run}",
+            "Finished runs deleted to keep their client within MaxStoredRunBytesPerClient.");
     }
 
     public void Queued() => _active.Add(1, new KeyValuePair<string, object?>("state", "queued"));
@@ -49,6 +59,15 @@ public sealed class RunMetrics
 
     /// <summary>A reader found the run's executing replica gone and marked it failed.</summary>
     public void Lost(RunRecord run, TimeSpan duration) => Completed(run, "lost", duration);
+
+    /// <summary>A result was stored: its bytes, and its client's total afterwards (recorded without a series per client).</summary>
+    public void ResultStored(long resultBytes, long clientBytes)
+    {
+        _resultBytes.Record(resultBytes);
+        _clientResultBytes.Record(clientBytes);
+    }
+
+    public void Evicted() => _evicted.Add(1);
 
     public void Rejected(string reason) => _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
 

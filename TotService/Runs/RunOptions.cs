@@ -50,4 +50,11 @@ public sealed class RunOptions
     /// <summary>Runs kept per client; starting one more deletes the client's oldest finished run.</summary>
     [Range(1, 1000)]
     public int MaxStoredRunsPerClient { get; set; } = 50;
+
+    /// <summary>
+    /// Stored result bytes (trace included) of all of one client's runs; storing one more result deletes the client's
+    /// oldest finished runs to make room. At least <see cref="MaxResultBytes"/>.
+    /// </summary>
+    [Range(64L * 1024, 64L * 1024 * 1024 * 1024)]
+    public long MaxStoredRunBytesPerClient { get; set; } = 8 * 1024 * 1024;
 }

@@ -41,6 +41,7 @@ public static class RunServiceCollectionExtensions
         services.AddSingleton<RunMetrics>();
         services.AddSingleton<LocalRuns>();
         services.AddSingleton<RunScheduler>();
+        services.AddSingleton<RunResultBudget>();
         services.AddSingleton<RunExecutor>();
         services.AddHostedService(sp => sp.GetRequiredService<RunExecutor>());
         services.AddHostedService<RunLeaseKeeper>();

@@ -20,7 +20,14 @@ public interface IRunStore
     /// <summary>Replaces <paramref name="expected"/> by <paramref name="replacement"/> only if the record is unchanged and nobody holds the lease.</summary>
     Task<bool> TryReplaceLostAsync(RunRecord expected, RunRecord replacement, CancellationToken cancellationToken);
 
-    Task SaveResultAsync(string runId, string resultJson, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores the result and counts its bytes in the owner's usage, atomically; false (nothing written) when the
+    /// owner's usage changed since it was read.
+    /// </summary>
+    Task<bool> TrySaveResultAsync(RunResultWrite write, CancellationToken cancellationToken);
+
+    /// <summary>The bytes of the owner's stored results; entries that expired are listed for the next write to drop.</summary>
+    Task<ClientRunUsage> GetResultUsageAsync(string owner, CancellationToken cancellationToken);
 
     Task<string?> GetResultAsync(string runId, CancellationToken cancellationToken);
 
@@ -33,7 +40,7 @@ public interface IRunStore
 
     Task ReleaseLeaseAsync(string runId, CancellationToken cancellationToken);
 
-    /// <summary>Removes a finished run: record, result, lease, cancel flag and its entry in the owner's index.</summary>
+    /// <summary>Removes a finished run: record, result, lease, cancel flag and its entries in the owner's index and usage.</summary>
     Task DeleteAsync(RunRecord run, CancellationToken cancellationToken);
 
     Task RequestCancelAsync(string runId, CancellationToken cancellationToken);

@@ -14,6 +14,7 @@ public sealed class InMemoryRunStore(IOptions<RunOptions> options, TimeProvider 
     private readonly Dictionary<string, Expiring<string>> _results = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _leases = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _cancelFlags = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OwnerUsage> _usage = new(StringComparer.Ordinal);
 
     private RunOptions Settings => options.Value;
 
@@ -58,13 +59,41 @@ public sealed class InMemoryRunStore(IOptions<RunOptions> options, TimeProvider 
         }
     }
 
-    public Task SaveResultAsync(string runId, string resultJson, CancellationToken cancellationToken)
+    public Task<bool> TrySaveResultAsync(RunResultWrite write, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            _results[runId] = new(resultJson, timeProvider.GetUtcNow() + Settings.Ttl);
+            var usage = _usage.GetValueOrDefault(write.Owner) ?? new OwnerUsage();
+            if (usage.Revision != write.ExpectedClientRevision)
+            {
+                return Task.FromResult(false);
+            }
+            var expiresAt = timeProvider.GetUtcNow() + Settings.Ttl;
+            _results[write.RunId] = new(write.ResultJson, expiresAt);
+            foreach (var expired in write.ExpiredRuns)
+            {
+                usage.Runs.Remove(expired);
+            }
+            usage.Runs[write.RunId] = new(write.ResultBytes, expiresAt);
+            usage.Revision++;
+            _usage[write.Owner] = usage;
+            return Task.FromResult(true);
         }
-        return Task.CompletedTask;
+    }
+
+    public Task<ClientRunUsage> GetResultUsageAsync(string owner, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_usage.TryGetValue(owner, out var usage))
+            {
+                return Task.FromResult(ClientRunUsage.Empty);
+            }
+            var now = timeProvider.GetUtcNow();
+            var live = usage.Runs.Where(r => r.Value.ExpiresAt > now).ToDictionary(r => r.Key, r => r.Value.Value, StringComparer.Ordinal);
+            var expired = usage.Runs.Keys.Where(id => !live.ContainsKey(id)).ToList();
+            return Task.FromResult(new ClientRunUsage(live, usage.Revision, expired));
+        }
     }
 
     public Task<string?> GetResultAsync(string runId, CancellationToken cancellationToken)
@@ -126,6 +155,10 @@ public sealed class InMemoryRunStore(IOptions<RunOptions> options, TimeProvider 
             _results.Remove(run.Id);
             _leases.Remove(run.Id);
             _cancelFlags.Remove(run.Id);
+            if (_usage.TryGetValue(run.Owner, out var usage))
+            {
+                usage.Runs.Remove(run.Id);
+            }
         }
         return Task.CompletedTask;
     }
@@ -166,4 +199,11 @@ public sealed class InMemoryRunStore(IOptions<RunOptions> options, TimeProvider 
     }
 
     private readonly record struct Expiring<T>(T Value, DateTimeOffset ExpiresAt);
+
+    private sealed class OwnerUsage
+    {
+        public long Revision { get; set; }
+
+        public Dictionary<string, Expiring<long>> Runs { get; } = new(StringComparer.Ordinal);
+    }
 }

@@ -6,10 +6,13 @@ namespace TotService.Storage;
 
 /// <summary>
 /// Runs in Redis, shared by every replica (keys in <see cref="StorageKeys"/>, each with the configured TTL).
-/// Uses only strings, sorted sets and MULTI/EXEC with conditions, so it runs on Redis and Garnet (no Lua).
+/// Uses only strings, hashes, sorted sets and MULTI/EXEC with conditions, so it runs on Redis and Garnet (no Lua).
+/// Each owner's result bytes are counted in <see cref="StorageKeys.OwnerRunUsage"/>, in the transaction that stores or deletes the result.
 /// </summary>
 public sealed class RedisRunStore(IConnectionMultiplexer redis, IOptions<RunOptions> options, TimeProvider timeProvider) : IRunStore
 {
+    private const string RevisionField = "revision";
+
     private IDatabase Db => redis.GetDatabase();
 
     private RunOptions Settings => options.Value;
@@ -52,8 +55,55 @@ public sealed class RedisRunStore(IConnectionMultiplexer redis, IOptions<RunOpti
         return await transaction.ExecuteAsync();
     }
 
-    public Task SaveResultAsync(string runId, string resultJson, CancellationToken cancellationToken) =>
-        Db.StringSetAsync(StorageKeys.RunResult(runId), resultJson, Settings.Ttl);
+    public async Task<bool> TrySaveResultAsync(RunResultWrite write, CancellationToken cancellationToken)
+    {
+        var usage = StorageKeys.OwnerRunUsage(write.Owner);
+        var expiresAt = timeProvider.GetUtcNow().Add(Settings.Ttl).ToUnixTimeMilliseconds();
+        var transaction = Db.CreateTransaction();
+        transaction.AddCondition(write.ExpectedClientRevision == 0
+            ? Condition.HashNotExists(usage, RevisionField)
+            : Condition.HashEqual(usage, RevisionField, write.ExpectedClientRevision));
+        _ = transaction.StringSetAsync(StorageKeys.RunResult(write.RunId), write.ResultJson, Settings.Ttl);
+        if (write.ExpiredRuns.Count > 0)
+        {
+            _ = transaction.HashDeleteAsync(usage, [.. write.ExpiredRuns.Select(id => (RedisValue)id)]);
+        }
+        _ = transaction.HashSetAsync(usage,
+        [
+            new(RevisionField, write.ExpectedClientRevision + 1),
+            new(write.RunId, UsageEntry.Format(write.ResultBytes, expiresAt)),
+        ]);
+        _ = transaction.KeyExpireAsync(usage, Settings.Ttl);
+        return await transaction.ExecuteAsync();
+    }
+
+    public async Task<ClientRunUsage> GetResultUsageAsync(string owner, CancellationToken cancellationToken)
+    {
+        var entries = await Db.HashGetAllAsync(StorageKeys.OwnerRunUsage(owner));
+        var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var live = new Dictionary<string, long>(StringComparer.Ordinal);
+        var expired = new List<string>();
+        long revision = 0;
+        foreach (var entry in entries)
+        {
+            var name = entry.Name.ToString();
+            if (name == RevisionField)
+            {
+                revision = (long)entry.Value;
+                continue;
+            }
+            var (bytes, expiresAt) = UsageEntry.Parse(entry.Value.ToString());
+            if (expiresAt > now)
+            {
+                live[name] = bytes;
+            }
+            else
+            {
+                expired.Add(name);
+            }
+        }
+        return new ClientRunUsage(live, revision, expired);
+    }
 
     public async Task<string?> GetResultAsync(string runId, CancellationToken cancellationToken)
     {
@@ -99,6 +149,8 @@ public sealed class RedisRunStore(IConnectionMultiplexer redis, IOptions<RunOpti
         var transaction = Db.CreateTransaction();
         _ = transaction.KeyDeleteAsync([StorageKeys.Run(run.Id), StorageKeys.RunResult(run.Id), StorageKeys.RunLease(run.Id), StorageKeys.RunCancel(run.Id)]);
         _ = transaction.SortedSetRemoveAsync(StorageKeys.OwnerRuns(run.Owner), run.Id);
+        // Freeing bytes leaves the revision alone: a concurrent result write that counted them only erred on the safe side.
+        _ = transaction.HashDeleteAsync(StorageKeys.OwnerRunUsage(run.Owner), run.Id);
         await transaction.ExecuteAsync();
     }
 

@@ -59,7 +59,7 @@ public sealed class RedisTreeStore(IConnectionMultiplexer redis, IOptions<RunOpt
                 revision = (long)entry.Value;
                 continue;
             }
-            var (bytes, expiresAt) = ParseUsage(entry.Value.ToString());
+            var (bytes, expiresAt) = UsageEntry.Parse(entry.Value.ToString());
             if (expiresAt > now)
             {
                 live[name] = bytes;
@@ -108,19 +108,9 @@ public sealed class RedisTreeStore(IConnectionMultiplexer redis, IOptions<RunOpt
         _ = transaction.HashSetAsync(ownerKey,
         [
             new(RevisionField, write.ExpectedClientRevision + 1),
-            new(write.TreeId, string.Create(CultureInfo.InvariantCulture, $"{write.TreeBytes}:{expiresAt}")),
+            new(write.TreeId, UsageEntry.Format(write.TreeBytes, expiresAt)),
         ]);
         _ = transaction.KeyExpireAsync(ownerKey, ttl);
         return await transaction.ExecuteAsync();
-    }
-
-    private static (long Bytes, long ExpiresAt) ParseUsage(string value)
-    {
-        var separator = value.IndexOf(':', StringComparison.Ordinal);
-        return separator > 0
-            && long.TryParse(value.AsSpan(0, separator), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes)
-            && long.TryParse(value.AsSpan(separator + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var expiresAt)
-            ? (bytes, expiresAt)
-            : (0, 0);
     }
 }

@@ -23,6 +23,9 @@ public static class StorageKeys
     /// <summary>Sorted set: the owner's run ids scored by creation time (Unix ms).</summary>
     public static string OwnerRuns(string owner) => $"tot:runs:{owner}";
 
+    /// <summary>Hash: the owner's result usage <c>revision</c>, and per run id its stored result bytes and expiry (<c>bytes:unixMs</c>).</summary>
+    public static string OwnerRunUsage(string owner) => $"tot:run-usage:{owner}";
+
     /// <summary>Hash: <c>owner</c>, <c>version</c>, <c>updated</c>, <c>header</c> and one field per node id of a client-driven tree.</summary>
     public static string Tree(string treeId) => $"tot:tree:{treeId}";
 

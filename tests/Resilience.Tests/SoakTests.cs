@@ -49,8 +49,8 @@ public sealed class SoakTests(SoakAppModel model, ITestOutputHelper output) : IC
         {
             foreach (var (resource, pid) in processes)
             {
-                rss[resource].Add(((load.Now - sampling).TotalSeconds, RssMiB(pid)));
-                if (await ManagedHeapMiBAsync(metrics, new Uri(model.Endpoint(resource), "/metrics")) is { } managed)
+                rss[resource].Add(((load.Now - sampling).TotalSeconds, ServiceMemory.RssMiB(pid)));
+                if (await ServiceMemory.ManagedHeapMiBAsync(metrics, new Uri(model.Endpoint(resource), "/metrics"), Ct) is { } managed)
                 {
                     heap[resource].Add(((load.Now - sampling).TotalSeconds, managed));
                 }
@@ -79,43 +79,6 @@ public sealed class SoakTests(SoakAppModel model, ITestOutputHelper output) : IC
 
     /// <summary>MiB per minute, least squares over the samples.</summary>
     private static double Trend(List<(double Seconds, double MiB)> samples) => Slope(samples) * 60;
-
-    /// <summary>
-    /// Sum over generations of <c>dotnet.gc.last_collection.heap.size</c> in the Prometheus text; null when there is none
-    /// or the scrape timed out (a busy machine drops a sample, the sample count is asserted).
-    /// </summary>
-    private static async Task<double?> ManagedHeapMiBAsync(HttpClient http, Uri metrics)
-    {
-        const string Name = "dotnet_gc_last_collection_heap_size_bytes";
-        string text;
-        try
-        {
-            text = await http.GetStringAsync(metrics, Ct);
-        }
-        catch (TaskCanceledException) when (!Ct.IsCancellationRequested)
-        {
-            return null;
-        }
-        double bytes = 0;
-        var found = false;
-        foreach (var line in text.Split('\n'))
-        {
-            if (line.StartsWith(Name, StringComparison.Ordinal) && line.Length > Name.Length && line[Name.Length] is '{' or ' ')
-            {
-                var rest = line[Name.Length] == '{' ? line[(line.IndexOf('}', StringComparison.Ordinal) + 1)..] : line[Name.Length..];
-                var value = rest.Trim().Split(' ')[0];
-                bytes += double.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
-                found = true;
-            }
-        }
-        return found ? bytes / 1048576 : null;
-    }
-
-    private static double RssMiB(int pid)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return double.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024;
-    }
 
     /// <summary>Least-squares slope of MiB over seconds.</summary>
     private static double Slope(List<(double Seconds, double MiB)> points)

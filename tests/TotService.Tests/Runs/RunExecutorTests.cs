@@ -86,11 +86,13 @@ public sealed class RunExecutorTests
         public Task<bool> TryReplaceLostAsync(RunRecord expected, RunRecord replacement, CancellationToken cancellationToken) =>
             inner.TryReplaceLostAsync(expected, replacement, cancellationToken);
 
-        public async Task SaveResultAsync(string runId, string resultJson, CancellationToken cancellationToken)
+        public async Task<bool> TrySaveResultAsync(RunResultWrite write, CancellationToken cancellationToken)
         {
             await Task.Delay(300, cancellationToken);
-            await inner.SaveResultAsync(runId, resultJson, cancellationToken);
+            return await inner.TrySaveResultAsync(write, cancellationToken);
         }
+
+        public Task<ClientRunUsage> GetResultUsageAsync(string owner, CancellationToken cancellationToken) => inner.GetResultUsageAsync(owner, cancellationToken);
 
         public Task<string?> GetResultAsync(string runId, CancellationToken cancellationToken) => inner.GetResultAsync(runId, cancellationToken);
 

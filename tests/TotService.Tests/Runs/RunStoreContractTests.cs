@@ -71,12 +71,45 @@ public abstract class RunStoreContractTests
         var flagged = NewRun("owner", DateTimeOffset.UtcNow);
         var other = NewRun("owner", DateTimeOffset.UtcNow);
         await Runs.RequestCancelAsync(flagged.Id, CancellationToken.None);
-        await Runs.SaveResultAsync(other.Id, """{"x":1}""", CancellationToken.None);
+        Assert.True(await Runs.TrySaveResultAsync(Result(other, """{"x":1}""", 0), CancellationToken.None));
 
         Assert.Equal([flagged.Id], await Runs.CancelRequestedAsync([flagged.Id, other.Id], CancellationToken.None));
         Assert.Empty(await Runs.CancelRequestedAsync([], CancellationToken.None));
         Assert.Equal("""{"x":1}""", await Runs.GetResultAsync(other.Id, CancellationToken.None));
         Assert.Null(await Runs.GetResultAsync(flagged.Id, CancellationToken.None));
+    }
+
+    protected static RunResultWrite Result(RunRecord run, string json, long expectedRevision, IReadOnlyCollection<string>? expired = null) =>
+        new(run.Id, run.Owner, json, System.Text.Encoding.UTF8.GetByteCount(json), expectedRevision, expired ?? []);
+
+    [Fact]
+    public async Task Result_bytes_are_counted_per_owner_compare_and_set_and_freed_when_the_run_is_deleted()
+    {
+        var owner = "usage-owner-" + Guid.NewGuid().ToString("N")[..6];
+        var first = NewRun(owner, DateTimeOffset.UtcNow);
+        var second = NewRun(owner, DateTimeOffset.UtcNow);
+        var foreign = NewRun("someone-else-" + owner, DateTimeOffset.UtcNow);
+        foreach (var run in new[] { first, second, foreign })
+        {
+            await Runs.CreateAsync(run, "replica-a", CancellationToken.None);
+        }
+        Assert.Equal(0, (await Runs.GetResultUsageAsync(owner, CancellationToken.None)).Bytes);
+
+        Assert.True(await Runs.TrySaveResultAsync(Result(first, new string('a', 1000), 0), CancellationToken.None));
+        Assert.False(await Runs.TrySaveResultAsync(Result(second, new string('b', 500), 0), CancellationToken.None)); // revision moved on
+        Assert.Null(await Runs.GetResultAsync(second.Id, CancellationToken.None));
+        var usage = await Runs.GetResultUsageAsync(owner, CancellationToken.None);
+        Assert.Equal(1000, usage.Bytes);
+        Assert.True(await Runs.TrySaveResultAsync(Result(second, new string('é', 250), usage.Revision), CancellationToken.None));
+        Assert.True(await Runs.TrySaveResultAsync(Result(foreign, "{}", 0), CancellationToken.None));
+
+        usage = await Runs.GetResultUsageAsync(owner, CancellationToken.None);
+        Assert.Equal(new Dictionary<string, long> { [first.Id] = 1000, [second.Id] = 500 }, usage.Runs);
+        await Runs.DeleteAsync(first, CancellationToken.None);
+        Assert.Equal(500, (await Runs.GetResultUsageAsync(owner, CancellationToken.None)).Bytes);
+        await Runs.DeleteAsync(second, CancellationToken.None);
+        Assert.Equal(0, (await Runs.GetResultUsageAsync(owner, CancellationToken.None)).Bytes);
+        Assert.Equal(2, (await Runs.GetResultUsageAsync(foreign.Owner, CancellationToken.None)).Bytes);
     }
 
     [Fact]
@@ -143,6 +176,29 @@ public sealed class InMemoryRunStoreTests : RunStoreContractTests
     }
 
     [Fact]
+    public async Task Result_bytes_stop_counting_when_the_result_expires_and_the_next_write_drops_them()
+    {
+        var expiring = NewRun("expiring-owner", _time.GetUtcNow());
+        Assert.True(await Runs.TrySaveResultAsync(Result(expiring, new string('x', 700), 0), CancellationToken.None));
+        _time.Advance(Settings.Ttl / 2);
+        var later = NewRun("expiring-owner", _time.GetUtcNow());
+        var usage = await Runs.GetResultUsageAsync("expiring-owner", CancellationToken.None);
+        Assert.True(await Runs.TrySaveResultAsync(Result(later, new string('y', 300), usage.Revision), CancellationToken.None));
+        Assert.Equal(1000, (await Runs.GetResultUsageAsync("expiring-owner", CancellationToken.None)).Bytes);
+
+        _time.Advance(Settings.Ttl / 2 + TimeSpan.FromSeconds(1));
+        usage = await Runs.GetResultUsageAsync("expiring-owner", CancellationToken.None);
+        Assert.Equal(300, usage.Bytes);
+        Assert.Equal([expiring.Id], usage.ExpiredRuns);
+        Assert.Null(await Runs.GetResultAsync(expiring.Id, CancellationToken.None));
+
+        _time.Advance(Settings.Ttl / 2);
+        usage = await Runs.GetResultUsageAsync("expiring-owner", CancellationToken.None);
+        Assert.Equal(0, usage.Bytes);
+        Assert.Equal(2, usage.ExpiredRuns.Count);
+    }
+
+    [Fact]
     public async Task A_reader_marks_a_run_failed_once_its_lease_has_lapsed()
     {
         var run = NewRun("owner", _time.GetUtcNow()) with { State = RunState.Running };
@@ -180,11 +236,11 @@ public sealed class RedisRunStoreTests : RunStoreContractTests, IClassFixture<Re
     {
         var run = NewRun("ttl-owner-" + Guid.NewGuid().ToString("N")[..6], DateTimeOffset.UtcNow);
         await Runs.CreateAsync(run, "replica-a", CancellationToken.None);
-        await Runs.SaveResultAsync(run.Id, "{}", CancellationToken.None);
+        Assert.True(await Runs.TrySaveResultAsync(Result(run, "{}", 0), CancellationToken.None));
         await Runs.RequestCancelAsync(run.Id, CancellationToken.None);
         var db = _redis.Connection.GetDatabase();
 
-        foreach (var key in new[] { StorageKeys.Run(run.Id), StorageKeys.RunResult(run.Id), StorageKeys.RunCancel(run.Id), StorageKeys.OwnerRuns(run.Owner) })
+        foreach (var key in new[] { StorageKeys.Run(run.Id), StorageKeys.RunResult(run.Id), StorageKeys.RunCancel(run.Id), StorageKeys.OwnerRuns(run.Owner), StorageKeys.OwnerRunUsage(run.Owner) })
         {
             Assert.StartsWith("tot:", key, StringComparison.Ordinal);
             var ttl = await db.KeyTimeToLiveAsync(key);
