@@ -34,13 +34,13 @@ public static class ProfileTarget
         var metrics = new Uri(endpoint, "/metrics");
         await Measurements.BenchContext.WarmUpAsync(endpoint, request, 64, Measurements.BenchContext.DefaultWarmup, cancellationToken);
 
-        var allocatedBefore = await AllocatedBytesAsync(metrics, cancellationToken);
+        var allocatedBefore = await ManagedAllocations.TotalBytesAsync(metrics, cancellationToken);
         var cpuBefore = ProcStats.CpuTime(pid);
         var switchesBefore = ProcStats.ContextSwitches(pid);
         var load = await Wrk.RunAsync(endpoint, request, 64, TimeSpan.FromSeconds(seconds), cancellationToken);
         var cpu = ProcStats.CpuTime(pid) - cpuBefore;
         var switches = ProcStats.ContextSwitches(pid) - switchesBefore;
-        var allocated = await AllocatedBytesAsync(metrics, cancellationToken) - allocatedBefore;
+        var allocated = await ManagedAllocations.TotalBytesAsync(metrics, cancellationToken) - allocatedBefore;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name}: {load}; {cpu.TotalMicroseconds / load.Requests:0.0} us CPU/request; {allocated / load.Requests:0} bytes allocated/request; " +
             $"{(double)switches / load.Requests:0.00} context switches/request, {Environment.ProcessorCount} cores, threads {Directory.GetDirectories($"/proc/{pid}/task").Length}"));
@@ -54,13 +54,5 @@ public static class ProfileTarget
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name} (1 connection): {1_000_000 / serial.RequestsPerSecond:0.0} us/request, p50 {serial.P50Ms * 1000:0} us, " +
             $"{(double)serialSwitches / serial.Requests:0.00} context switches/request"));
-    }
-
-    private static async Task<double> AllocatedBytesAsync(Uri metrics, CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient();
-        var text = await http.GetStringAsync(metrics, cancellationToken);
-        var line = text.Split('\n').Single(l => l.StartsWith("dotnet_gc_heap_total_allocated_bytes_total", StringComparison.Ordinal));
-        return double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
     }
 }

@@ -48,6 +48,10 @@ public static class McpMeasurement
             Ratio(service.P99Ms / reference.P99Ms) + " (p99)", "-", null));
         context.Report.Add(CpuRow("MCP tools/call whoami: server CPU time per request (user + system)", service, reference));
         context.BaselineRssMiB["mcp"] = ProcStats.RssBytes(baseline.Pid) / 1048576.0;
+
+        await McpProfile.RunAsync(context,
+            (serviceEndpoint, new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(token, serviceSession)), app.PidOf("totservice", 0)),
+            (baselineEndpoint, new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(null, baselineSession)), baseline.Pid));
     }
 
     private static async Task CheckAsync(Uri endpoint, string? token, string session, CancellationToken cancellationToken)
