@@ -8,7 +8,7 @@ if (BusyPorts.Check(builder, settings) is { } busyPort)
     Console.Error.WriteLine(busyPort);
     return 1;
 }
-using var runFolder = new PrivateRunFolder();
+using var runFolder = new PrivateRunFolder(builder.ExecutionContext);
 var environment = settings.ServiceEnvironment ?? builder.Environment.EnvironmentName;
 
 var redis = builder.AddRedisServer("redis", settings, runFolder);

@@ -2,21 +2,30 @@ namespace AppHost.Resources;
 
 /// <summary>
 /// A folder only this user can read (0700), one per AppHost process, for files that hold secrets (the Redis
-/// configuration, the development client's secret). Removed when the AppHost stops.
+/// configuration, the development client's secret). Made on first use, so publishing, which starts nothing, leaves
+/// nothing on disk; removed when the AppHost stops.
 /// </summary>
-public sealed class PrivateRunFolder : IDisposable
+public sealed class PrivateRunFolder(DistributedApplicationExecutionContext executionContext) : IDisposable
 {
-    public PrivateRunFolder()
+    // Lazy and thread-safe: the resources' argument callbacks that first use it run concurrently.
+    private readonly Lazy<string> _path = new(Create);
+
+    public string Path => executionContext.IsPublishMode
+        ? throw new InvalidOperationException("Publishing starts no process, so it has no run folder to write to.")
+        : _path.Value;
+
+    public bool Exists => _path.IsValueCreated;
+
+    private static string Create()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"tot-mcp-apphost-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
-        Directory.CreateDirectory(Path);
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"tot-mcp-apphost-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
+        Directory.CreateDirectory(path);
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
+        return path;
     }
-
-    public string Path { get; }
 
     /// <summary>Writes a file readable by this user only; the mode is set before any content is written.</summary>
     public string WriteSecretFile(string name, string content)
@@ -44,9 +53,13 @@ public sealed class PrivateRunFolder : IDisposable
 
     public void Dispose()
     {
+        if (!Exists)
+        {
+            return;
+        }
         try
         {
-            Directory.Delete(Path, recursive: true);
+            Directory.Delete(_path.Value, recursive: true);
         }
         catch (IOException)
         {

@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using AppModelTesting;
 using Resilience.Tests.Infrastructure;
 using StackExchange.Redis;
 
@@ -128,7 +129,7 @@ public sealed partial class AmplificationSoakTests(AmplificationAppModel model, 
             await ExpireAsync(db, client, [tree!]);
         }
         await Task.Delay(TimeSpan.FromSeconds(2), Ct);
-        var baseline = new Sample("baseline", ServiceMemory.RssMiB(pid), await HeapAsync(http, metricsUri), 0, 0, 0);
+        var baseline = new Sample("baseline", ProcFs.RssMiB(pid), await HeapAsync(http, metricsUri), 0, 0, 0);
         output.WriteLine(baseline.Line());
 
         var peaks = new List<double>();
@@ -161,7 +162,7 @@ public sealed partial class AmplificationSoakTests(AmplificationAppModel model, 
                 await Task.Delay(100, Ct);
                 expired = await WeighAsync(db, clients, trees);
             }
-            output.WriteLine(new Sample($"round {round} expired", ServiceMemory.RssMiB(pid), await HeapAsync(http, metricsUri), 0, expired.Total, 0).Line()
+            output.WriteLine(new Sample($"round {round} expired", ProcFs.RssMiB(pid), await HeapAsync(http, metricsUri), 0, expired.Total, 0).Line()
                 + $" | reclaimed by Redis in {reclaim.ElapsedMilliseconds} ms");
             Assert.True(expired.Total == 0, $"still in Redis after expiry: {string.Join(", ", await DescribeAsync(db, clients, trees))}");
         }
@@ -176,7 +177,7 @@ public sealed partial class AmplificationSoakTests(AmplificationAppModel model, 
             await Task.WhenAll(clients.Select(c => AddThoughtsAsync(http, c, missing, ThoughtsPerCall)));
         }
         var collected = await CollectionsAsync(http, metricsUri) - collections;
-        var after = new Sample("after settle", ServiceMemory.RssMiB(pid), await HeapAsync(http, metricsUri), 0, (await WeighAsync(db, clients, [])).Total, 0);
+        var after = new Sample("after settle", ProcFs.RssMiB(pid), await HeapAsync(http, metricsUri), 0, (await WeighAsync(db, clients, [])).Total, 0);
         output.WriteLine(after.Line() + $" | {collected} collections in the {settling.Elapsed.TotalSeconds:0.0} s settle");
         output.WriteLine($"{peaks.Count} rounds in {clock.Elapsed.TotalSeconds:0.0} s; RSS baseline {baseline.RssMiB:0} MiB, peak {peaks.Max():0} MiB " +
             $"(+{peaks.Max() - baseline.RssMiB:0}), after {after.RssMiB:0} MiB; heap after GC {baseline.HeapMiB:0.0} -> {after.HeapMiB:0.0} MiB");
@@ -290,10 +291,10 @@ public sealed partial class AmplificationSoakTests(AmplificationAppModel model, 
 
     private static async Task<double> SamplePeakAsync(int pid, CancellationToken stop)
     {
-        var peak = ServiceMemory.RssMiB(pid);
+        var peak = ProcFs.RssMiB(pid);
         while (!stop.IsCancellationRequested)
         {
-            peak = Math.Max(peak, ServiceMemory.RssMiB(pid));
+            peak = Math.Max(peak, ProcFs.RssMiB(pid));
             try
             {
                 await Task.Delay(200, stop);
@@ -302,7 +303,7 @@ public sealed partial class AmplificationSoakTests(AmplificationAppModel model, 
             {
             }
         }
-        return Math.Max(peak, ServiceMemory.RssMiB(pid));
+        return Math.Max(peak, ProcFs.RssMiB(pid));
     }
 
     private static async Task<double> CollectionsAsync(HttpClient http, Uri metrics) =>

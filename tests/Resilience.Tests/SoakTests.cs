@@ -1,3 +1,4 @@
+using AppModelTesting;
 using Resilience.Tests.Infrastructure;
 
 namespace Resilience.Tests;
@@ -49,7 +50,7 @@ public sealed class SoakTests(SoakAppModel model, ITestOutputHelper output) : IC
         {
             foreach (var (resource, pid) in processes)
             {
-                rss[resource].Add(((load.Now - sampling).TotalSeconds, ServiceMemory.RssMiB(pid)));
+                rss[resource].Add(((load.Now - sampling).TotalSeconds, ProcFs.RssMiB(pid)));
                 if (await ServiceMemory.ManagedHeapMiBAsync(metrics, new Uri(model.Endpoint(resource), "/metrics"), Ct) is { } managed)
                 {
                     heap[resource].Add(((load.Now - sampling).TotalSeconds, managed));

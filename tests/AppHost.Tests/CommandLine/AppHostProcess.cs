@@ -16,6 +16,8 @@ namespace AppHost.Tests.CommandLine;
 /// </summary>
 internal sealed class AppHostProcess : IAsyncDisposable
 {
+    private const string MarkerVariable = "TOT_TEST_RUN_MARKER";
+
     private readonly StringBuilder _output = new();
 
     private AppHostProcess(Process process, string marker)
@@ -50,7 +52,7 @@ internal sealed class AppHostProcess : IAsyncDisposable
             startInfo.ArgumentList.Add(argument);
         }
         var marker = Guid.NewGuid().ToString("N");
-        startInfo.Environment["TOT_TEST_RUN_MARKER"] = marker;
+        startInfo.Environment[MarkerVariable] = marker;
         startInfo.Environment["DOTNET_ENVIRONMENT"] = "Development";
         startInfo.Environment["ASPNETCORE_URLS"] = $"http://localhost:{FreePort()}";
         startInfo.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://localhost:{FreePort()}";
@@ -76,30 +78,11 @@ internal sealed class AppHostProcess : IAsyncDisposable
     }
 
     /// <summary>Every live process that carries this run's marker: the AppHost, the orchestrator, the dashboard, the services.</summary>
-    public IReadOnlyList<int> MarkedProcesses()
-    {
-        var marker = Encoding.ASCII.GetBytes($"TOT_TEST_RUN_MARKER={Marker}");
-        var found = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid))
-            {
-                continue;
-            }
-            try
-            {
-                if (File.ReadAllBytes(Path.Combine(dir, "environ")).AsSpan().IndexOf(marker) >= 0 && !IsZombie(pid))
-                {
-                    found.Add(pid);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // Gone while being read.
-            }
-        }
-        return found;
-    }
+    public IReadOnlyList<int> MarkedProcesses() =>
+        ProcFs.Environments()
+            .Where(p => p.Environment.GetValueOrDefault(MarkerVariable) == Marker && ProcFs.IsRunning(p.Pid))
+            .Select(p => p.Pid)
+            .ToList();
 
     public async Task WaitForOutputAsync(string text, TimeSpan timeout)
     {
@@ -127,7 +110,7 @@ internal sealed class AppHostProcess : IAsyncDisposable
             if (clock.Elapsed > timeout)
             {
                 throw new TimeoutException($"{left.Count} processes outlived the AppHost by {timeout}: " +
-                    string.Join("; ", left.Select(p => $"{p} {ResourceProcess.CommandLine(p)}")));
+                    string.Join("; ", left.Select(p => $"{p} {ProcFs.CommandLine(p)}")));
             }
             await Task.Delay(200);
         }
@@ -149,12 +132,6 @@ internal sealed class AppHostProcess : IAsyncDisposable
                 _output.AppendLine(line);
             }
         }
-    }
-
-    private static bool IsZombie(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
     }
 
     public async ValueTask DisposeAsync()

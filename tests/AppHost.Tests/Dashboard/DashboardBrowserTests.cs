@@ -45,19 +45,8 @@ public sealed class DashboardAppModel : TestAppModel
     public async Task<HttpClient> CreateTelemetryApiClientAsync()
     {
         var url = await DashboardUrlAsync();
-        foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+        foreach (var (_, environment) in ProcFs.Environments())
         {
-            Dictionary<string, string> environment;
-            try
-            {
-                environment = System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(dir, "environ"))).Split('\0')
-                    .Select(entry => entry.Split('=', 2)).Where(pair => pair.Length == 2)
-                    .GroupBy(pair => pair[0], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last()[1], StringComparer.Ordinal);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                continue;
-            }
             // The orchestrator proxies the dashboard: its public URL is the one the AppHost reports.
             if (environment.TryGetValue("DASHBOARD__API__PRIMARYAPIKEY", out var key)
                 && environment.TryGetValue("DASHBOARD__FRONTEND__PUBLICURL", out var publicUrl)

@@ -35,7 +35,7 @@ public abstract class AppModelTests<TModel>(TModel model) where TModel : TestApp
     [Fact]
     public void The_requested_redis_server_is_the_one_running()
     {
-        var commandLine = ResourceProcess.CommandLine(model.Process("redis").Pid);
+        var commandLine = ProcFs.CommandLine(model.Process("redis").Pid);
         Assert.Contains(model.RedisServer == "garnet" ? "GarnetServer.dll" : "redis-server", commandLine, StringComparison.Ordinal);
     }
 
@@ -61,11 +61,11 @@ public abstract class AppModelTests<TModel>(TModel model) where TModel : TestApp
     public void No_secret_is_on_any_process_command_line()
     {
         var secrets = new[] { model.RedisPassword, model.DevClientSecret, model.KeyEncryptionKey };
-        var processes = Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(name => int.TryParse(name, out _)).ToList();
+        var processes = ProcFs.Pids();
         Assert.True(processes.Count > 10);
         foreach (var pid in processes)
         {
-            var commandLine = ResourceProcess.CommandLine(int.Parse(pid!, System.Globalization.CultureInfo.InvariantCulture));
+            var commandLine = ProcFs.CommandLine(pid);
             Assert.DoesNotContain(secrets, secret => commandLine.Contains(secret, StringComparison.Ordinal));
         }
     }
@@ -75,11 +75,11 @@ public abstract class AppModelTests<TModel>(TModel model) where TModel : TestApp
     {
         // redis-server rewrites its process title, so the file is found from where the server runs: the AppHost's private
         // folder (Garnet), or the data folder inside it (redis-server moves to its "dir").
-        var folder = new DirectoryInfo($"/proc/{model.Process("redis").Pid}/cwd").ResolveLinkTarget(returnFinalTarget: true)!.FullName;
+        var folder = ProcFs.WorkingDirectory(model.Process("redis").Pid);
         var configFile = new[] { folder, Path.GetDirectoryName(folder)! }.Select(f => Path.Combine(f, "redis.conf")).First(File.Exists);
         if (model.RedisServer == "garnet")
         {
-            Assert.Contains($"--config-import-path {configFile}", ResourceProcess.CommandLine(model.Process("redis").Pid), StringComparison.Ordinal);
+            Assert.Contains($"--config-import-path {configFile}", ProcFs.CommandLine(model.Process("redis").Pid), StringComparison.Ordinal);
         }
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(configFile));
@@ -90,7 +90,7 @@ public abstract class AppModelTests<TModel>(TModel model) where TModel : TestApp
     [Fact]
     public void TotService_gets_one_discovery_entry_per_keyservice_instance_and_the_apphost_environment()
     {
-        var environment = Environment(model.Process("totservice").ServicePid);
+        var environment = ProcFs.Environment(model.Process("totservice").ServicePid);
 
         Assert.Equal("Development", environment["ASPNETCORE_ENVIRONMENT"]);
         Assert.Equal(model.Endpoint("keyservice-0").ToString().TrimEnd('/'), environment["services__keyservice__http__0"]);
@@ -107,7 +107,7 @@ public abstract class AppModelTests<TModel>(TModel model) where TModel : TestApp
     {
         foreach (var keyservice in model.KeyServices)
         {
-            var environment = Environment(model.Process(keyservice).ServicePid);
+            var environment = ProcFs.Environment(model.Process(keyservice).ServicePid);
             Assert.True(KeyService.Tokens.ClientSecretHasher.Verify(model.DevClientSecret, environment["KeyService__Clients__0__SecretHash"]));
             Assert.DoesNotContain(environment.Values, value => value.Contains(model.DevClientSecret, StringComparison.Ordinal));
             Assert.Equal(model.Issuer, environment["KeyService__Issuer"]);
@@ -143,13 +143,6 @@ public abstract class AppModelTests<TModel>(TModel model) where TModel : TestApp
             Assert.Contains(tools, tool => tool.Name == "tot_solve");
         }
     }
-
-    private static Dictionary<string, string> Environment(int pid) =>
-        File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries)
-            .Select(entry => entry.Split('=', 2))
-            .Where(pair => pair.Length == 2)
-            .GroupBy(pair => pair[0], StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Last()[1], StringComparer.Ordinal);
 }
 
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]

@@ -2,15 +2,9 @@ using System.Globalization;
 
 namespace Resilience.Tests.Infrastructure;
 
-/// <summary>A service process's memory as the soak tests read it: resident set from /proc, managed heap from its own /metrics.</summary>
+/// <summary>A service process's managed memory as the soak tests read it, from its own /metrics (the resident set is <see cref="AppModelTesting.ProcFs.RssMiB"/>).</summary>
 public static class ServiceMemory
 {
-    public static double RssMiB(int pid)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return double.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024;
-    }
-
     /// <summary>
     /// Sum over generations of <c>dotnet.gc.last_collection.heap.size</c> in the Prometheus text; null when there is none
     /// or the scrape timed out (a busy machine drops a sample, callers count their samples).

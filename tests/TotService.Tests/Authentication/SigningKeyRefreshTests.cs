@@ -5,49 +5,34 @@ using TotService.Tests.Infrastructure;
 namespace TotService.Tests.Authentication;
 
 /// <summary>JWKS caching against the fake KeyService: refresh limits, rotation, and outages.</summary>
-public sealed class SigningKeyRefreshTests : IAsyncLifetime
+public sealed class SigningKeyRefreshTests : SecuredHostTest
 {
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
-    private readonly TestSigningKey _key = new();
-    private FakeAuthorizationServer _authorizationServer = null!;
-    private TotServiceTestHost _host = null!;
-
-    public async ValueTask InitializeAsync()
+    protected override IDictionary<string, string?> Overrides => new Dictionary<string, string?>
     {
-        _authorizationServer = await FakeAuthorizationServer.StartAsync(TestSettings.Issuer, _key);
-        _host = await TotServiceTestHost.StartAsync(_authorizationServer, new Dictionary<string, string?>
-        {
-            ["TotService:JwksRefreshInterval"] = RefreshInterval.ToString(),
-            ["TotService:RateLimit:TokenLimit"] = "100000",
-        });
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _authorizationServer.DisposeAsync();
-        _key.Dispose();
-    }
+        ["TotService:JwksRefreshInterval"] = RefreshInterval.ToString(),
+        ["TotService:RateLimit:TokenLimit"] = "100000",
+    };
 
     [Fact]
     public async Task Flood_of_random_kids_fetches_jwks_at_most_once_per_refresh_interval()
     {
-        Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(Tokens.Valid(_key)));
-        Assert.Equal(1, _authorizationServer.JwksRequests);
+        Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(Tokens.Valid(Key)));
+        Assert.Equal(1, AuthorizationServer.JwksRequests);
         await Task.Delay(RefreshInterval + TimeSpan.FromMilliseconds(200), TestContext.Current.CancellationToken);
 
         var statuses = new HttpStatusCode[1000];
         var clock = Stopwatch.StartNew();
         await Parallel.ForAsync(0, statuses.Length, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
         {
-            var forged = Tokens.Create(_key.WithKeyId("forged-" + Guid.NewGuid().ToString("N")));
+            var forged = Tokens.Create(Key.WithKeyId("forged-" + Guid.NewGuid().ToString("N")));
             statuses[i] = await InitializeStatusAsync(forged);
         });
         var elapsed = clock.Elapsed;
 
         Assert.All(statuses, status => Assert.Equal(HttpStatusCode.Unauthorized, status));
-        var forcedFetches = _authorizationServer.JwksRequests - 1;
+        var forcedFetches = AuthorizationServer.JwksRequests - 1;
         var allowed = 1 + (int)(elapsed / RefreshInterval);
         Assert.InRange(forcedFetches, 1, allowed);
         TestContext.Current.SendDiagnosticMessage(
@@ -57,40 +42,40 @@ public sealed class SigningKeyRefreshTests : IAsyncLifetime
     [Fact]
     public async Task Rotated_key_is_accepted_without_restart_and_the_retired_key_keeps_working()
     {
-        var oldToken = Tokens.Valid(_key);
+        var oldToken = Tokens.Valid(Key);
         Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(oldToken));
 
         using var newKey = new TestSigningKey();
-        _authorizationServer.Publish(newKey); // KeyService publishes the new key; the old one stays as retired
+        AuthorizationServer.Publish(newKey); // KeyService publishes the new key; the old one stays as retired
         await Task.Delay(RefreshInterval + TimeSpan.FromMilliseconds(200), TestContext.Current.CancellationToken);
 
         // First request with the new kid already succeeds: the forced refresh is awaited, not fire-and-forget.
         Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(Tokens.Valid(newKey)));
         Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(oldToken));
-        Assert.Equal(2, _authorizationServer.JwksRequests);
+        Assert.Equal(2, AuthorizationServer.JwksRequests);
     }
 
     [Fact]
     public async Task A_new_key_is_accepted_even_when_the_first_answer_comes_from_a_replica_that_is_not_ready()
     {
-        Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(Tokens.Valid(_key)));
+        Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(Tokens.Valid(Key)));
         using var newKey = new TestSigningKey();
-        _authorizationServer.Publish(newKey);
+        AuthorizationServer.Publish(newKey);
         await Task.Delay(RefreshInterval + TimeSpan.FromMilliseconds(200), TestContext.Current.CancellationToken);
 
         // A just-restarted KeyService replica answers 503; the JWKS client's retry gets the key.
-        _authorizationServer.AnswerNotReady();
+        AuthorizationServer.AnswerNotReady();
         Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(Tokens.Valid(newKey)));
-        Assert.Equal(3, _authorizationServer.JwksRequests);
+        Assert.Equal(3, AuthorizationServer.JwksRequests);
     }
 
     [Fact]
     public async Task Cached_keys_keep_working_while_keyservice_is_down_and_new_keys_are_picked_up_after_restart()
     {
         var cancel = TestContext.Current.CancellationToken;
-        Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(Tokens.Valid(_key)));
+        Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(Tokens.Valid(Key)));
 
-        await _authorizationServer.StopAsync();
+        await AuthorizationServer.StopAsync();
         using var newKey = new TestSigningKey();
         await Task.Delay(RefreshInterval + TimeSpan.FromMilliseconds(200), cancel);
 
@@ -98,11 +83,11 @@ public sealed class SigningKeyRefreshTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, await InitializeStatusAsync(Tokens.Valid(newKey)));
         for (var i = 0; i < 5; i++)
         {
-            Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(Tokens.Valid(_key)));
+            Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(Tokens.Valid(Key)));
         }
 
-        _authorizationServer.Publish(newKey);
-        await _authorizationServer.RestartAsync();
+        AuthorizationServer.Publish(newKey);
+        await AuthorizationServer.RestartAsync();
 
         var deadline = Stopwatch.StartNew();
         var status = HttpStatusCode.Unauthorized;
@@ -112,9 +97,9 @@ public sealed class SigningKeyRefreshTests : IAsyncLifetime
             status = await InitializeStatusAsync(Tokens.Valid(newKey));
         }
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(Tokens.Valid(_key)));
+        Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(Tokens.Valid(Key)));
         TestContext.Current.SendDiagnosticMessage($"New key accepted {deadline.Elapsed.TotalMilliseconds:F0} ms after KeyService restarted.");
     }
 
-    private Task<HttpStatusCode> InitializeStatusAsync(string token) => RawMcpSession.InitializeStatusAsync(_host.Http, token);
+    private Task<HttpStatusCode> InitializeStatusAsync(string token) => RawMcpSession.InitializeStatusAsync(Host.Http, token);
 }

@@ -12,10 +12,13 @@ public abstract class SecuredHostTest : IAsyncLifetime
 
     protected TotServiceTestHost Host { get; private set; } = null!;
 
+    /// <summary>Settings over <see cref="TotServiceTestHost"/>'s defaults, for a class whose tests need tighter limits.</summary>
+    protected virtual IDictionary<string, string?>? Overrides => null;
+
     public async ValueTask InitializeAsync()
     {
         AuthorizationServer = await FakeAuthorizationServer.StartAsync(TestSettings.Issuer, Key);
-        Host = await TotServiceTestHost.StartAsync(AuthorizationServer);
+        Host = await TotServiceTestHost.StartAsync(AuthorizationServer, Overrides);
     }
 
     public async ValueTask DisposeAsync()

@@ -4,48 +4,33 @@ using TotService.Tests.Infrastructure;
 namespace TotService.Tests.Mcp;
 
 /// <summary>One client cannot hold more sessions than the cap; others are unaffected, and ending one frees a place.</summary>
-public sealed class McpSessionLimitTests : IAsyncLifetime
+public sealed class McpSessionLimitTests : SecuredHostTest
 {
-    private readonly TestSigningKey _key = new();
-    private FakeAuthorizationServer _authorizationServer = null!;
-    private TotServiceTestHost _host = null!;
-
-    public async ValueTask InitializeAsync()
+    protected override IDictionary<string, string?> Overrides => new Dictionary<string, string?>
     {
-        _authorizationServer = await FakeAuthorizationServer.StartAsync(TestSettings.Issuer, _key);
-        _host = await TotServiceTestHost.StartAsync(_authorizationServer, new Dictionary<string, string?>
-        {
-            ["TotService:Sessions:MaxPerClient"] = "2",
-        });
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _authorizationServer.DisposeAsync();
-        _key.Dispose();
-    }
+        ["TotService:Sessions:MaxPerClient"] = "2",
+    };
 
     [Fact]
     public async Task A_client_over_its_session_cap_gets_429_with_a_clear_error_until_it_ends_a_session()
     {
-        var token = Tokens.Valid(_key, subject: "hoarder");
-        var first = await RawMcpSession.OpenAsync(_host.Http, token);
-        await RawMcpSession.OpenAsync(_host.Http, token);
+        var token = Tokens.Valid(Key, subject: "hoarder");
+        var first = await RawMcpSession.OpenAsync(Host.Http, token);
+        await RawMcpSession.OpenAsync(Host.Http, token);
 
-        using (var third = await RawMcpSession.InitializeAsync(_host.Http, token))
+        using (var third = await RawMcpSession.InitializeAsync(Host.Http, token))
         {
             Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
             var error = await RawMcpSession.ReadMessageAsync(third);
             Assert.Equal(1, error["id"]!.GetValue<int>());
             Assert.Contains("at most 2", error["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
         }
-        Assert.Equal(HttpStatusCode.OK, await RawMcpSession.InitializeStatusAsync(_host.Http, Tokens.Valid(_key, subject: "neighbour")));
+        Assert.Equal(HttpStatusCode.OK, await RawMcpSession.InitializeStatusAsync(Host.Http, Tokens.Valid(Key, subject: "neighbour")));
 
         using var end = new HttpRequestMessage(HttpMethod.Delete, "/mcp");
         end.Headers.Add("Mcp-Session-Id", first.SessionId);
         end.Headers.Authorization = new("Bearer", token);
-        using (var ended = await _host.Http.SendAsync(end, TestContext.Current.CancellationToken))
+        using (var ended = await Host.Http.SendAsync(end, TestContext.Current.CancellationToken))
         {
             Assert.True(ended.IsSuccessStatusCode, ended.StatusCode.ToString());
         }
@@ -54,7 +39,7 @@ public sealed class McpSessionLimitTests : IAsyncLifetime
         for (var attempt = 0; attempt < 50 && status == HttpStatusCode.TooManyRequests; attempt++)
         {
             await Task.Delay(100, TestContext.Current.CancellationToken); // the session's run ends just after DELETE returns
-            status = await RawMcpSession.InitializeStatusAsync(_host.Http, token);
+            status = await RawMcpSession.InitializeStatusAsync(Host.Http, token);
         }
         Assert.Equal(HttpStatusCode.OK, status);
     }
