@@ -11,7 +11,6 @@ namespace TotService.Storage;
 /// </summary>
 public sealed class RedisRunStore(IConnectionMultiplexer redis, IOptions<RunOptions> options, TimeProvider timeProvider) : IRunStore
 {
-    private const string RevisionField = "revision";
 
     private IDatabase Db => redis.GetDatabase();
 
@@ -61,8 +60,8 @@ public sealed class RedisRunStore(IConnectionMultiplexer redis, IOptions<RunOpti
         var expiresAt = timeProvider.GetUtcNow().Add(Settings.Ttl).ToUnixTimeMilliseconds();
         var transaction = Db.CreateTransaction();
         transaction.AddCondition(write.ExpectedClientRevision == 0
-            ? Condition.HashNotExists(usage, RevisionField)
-            : Condition.HashEqual(usage, RevisionField, write.ExpectedClientRevision));
+            ? Condition.HashNotExists(usage, UsageEntry.RevisionField)
+            : Condition.HashEqual(usage, UsageEntry.RevisionField, write.ExpectedClientRevision));
         _ = transaction.StringSetAsync(StorageKeys.RunResult(write.RunId), write.ResultJson, Settings.Ttl);
         if (write.ExpiredRuns.Count > 0)
         {
@@ -70,7 +69,7 @@ public sealed class RedisRunStore(IConnectionMultiplexer redis, IOptions<RunOpti
         }
         _ = transaction.HashSetAsync(usage,
         [
-            new(RevisionField, write.ExpectedClientRevision + 1),
+            new(UsageEntry.RevisionField, write.ExpectedClientRevision + 1),
             new(write.RunId, UsageEntry.Format(write.ResultBytes, expiresAt)),
         ]);
         _ = transaction.KeyExpireAsync(usage, Settings.Ttl);
@@ -79,29 +78,7 @@ public sealed class RedisRunStore(IConnectionMultiplexer redis, IOptions<RunOpti
 
     public async Task<ClientRunUsage> GetResultUsageAsync(string owner, CancellationToken cancellationToken)
     {
-        var entries = await Db.HashGetAllAsync(StorageKeys.OwnerRunUsage(owner));
-        var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        var live = new Dictionary<string, long>(StringComparer.Ordinal);
-        var expired = new List<string>();
-        long revision = 0;
-        foreach (var entry in entries)
-        {
-            var name = entry.Name.ToString();
-            if (name == RevisionField)
-            {
-                revision = (long)entry.Value;
-                continue;
-            }
-            var (bytes, expiresAt) = UsageEntry.Parse(entry.Value.ToString());
-            if (expiresAt > now)
-            {
-                live[name] = bytes;
-            }
-            else
-            {
-                expired.Add(name);
-            }
-        }
+        var (live, revision, expired) = await UsageEntry.ReadAsync(Db, StorageKeys.OwnerRunUsage(owner), timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
         return new ClientRunUsage(live, revision, expired);
     }
 

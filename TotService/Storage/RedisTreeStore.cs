@@ -16,7 +16,6 @@ public sealed class RedisTreeStore(IConnectionMultiplexer redis, IOptions<RunOpt
     private const string VersionField = "version";
     private const string UpdatedField = "updated";
     private const string HeaderField = "header";
-    private const string RevisionField = "revision";
 
     private IDatabase Db => redis.GetDatabase();
 
@@ -46,29 +45,7 @@ public sealed class RedisTreeStore(IConnectionMultiplexer redis, IOptions<RunOpt
 
     public async Task<ClientTreeUsage> GetUsageAsync(string owner, CancellationToken cancellationToken)
     {
-        var entries = await Db.HashGetAllAsync(StorageKeys.OwnerTrees(owner));
-        var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        var live = new Dictionary<string, long>(StringComparer.Ordinal);
-        var expired = new List<string>();
-        long revision = 0;
-        foreach (var entry in entries)
-        {
-            var name = entry.Name.ToString();
-            if (name == RevisionField)
-            {
-                revision = (long)entry.Value;
-                continue;
-            }
-            var (bytes, expiresAt) = UsageEntry.Parse(entry.Value.ToString());
-            if (expiresAt > now)
-            {
-                live[name] = bytes;
-            }
-            else
-            {
-                expired.Add(name);
-            }
-        }
+        var (live, revision, expired) = await UsageEntry.ReadAsync(Db, StorageKeys.OwnerTrees(owner), timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
         return new ClientTreeUsage(live, revision, expired);
     }
 
@@ -84,8 +61,8 @@ public sealed class RedisTreeStore(IConnectionMultiplexer redis, IOptions<RunOpt
             ? Condition.KeyNotExists(treeKey)
             : Condition.HashEqual(treeKey, VersionField, write.ExpectedVersion));
         transaction.AddCondition(write.ExpectedClientRevision == 0
-            ? Condition.HashNotExists(ownerKey, RevisionField)
-            : Condition.HashEqual(ownerKey, RevisionField, write.ExpectedClientRevision));
+            ? Condition.HashNotExists(ownerKey, UsageEntry.RevisionField)
+            : Condition.HashEqual(ownerKey, UsageEntry.RevisionField, write.ExpectedClientRevision));
 
         var fields = new List<HashEntry>(write.Nodes.Count + 4)
         {
@@ -107,7 +84,7 @@ public sealed class RedisTreeStore(IConnectionMultiplexer redis, IOptions<RunOpt
         }
         _ = transaction.HashSetAsync(ownerKey,
         [
-            new(RevisionField, write.ExpectedClientRevision + 1),
+            new(UsageEntry.RevisionField, write.ExpectedClientRevision + 1),
             new(write.TreeId, UsageEntry.Format(write.TreeBytes, expiresAt)),
         ]);
         _ = transaction.KeyExpireAsync(ownerKey, ttl);

@@ -1,10 +1,43 @@
 using System.Globalization;
+using StackExchange.Redis;
 
 namespace TotService.Storage;
 
-/// <summary>One entry of an owner's usage hash in Redis: <c>bytes:expiresUnixMs</c>, so expired entries are ignored without a scan.</summary>
+/// <summary>
+/// An owner's usage hash in Redis (trees or run results): one entry per item, <c>bytes:expiresUnixMs</c>, so expired
+/// entries are ignored without a scan, and a revision field that every write checks and bumps.
+/// </summary>
 internal static class UsageEntry
 {
+    public const string RevisionField = "revision";
+
+    /// <summary>The hash as of <paramref name="nowUnixMs"/>: live entries' bytes, the revision, and entries past their expiry.</summary>
+    public static async Task<(Dictionary<string, long> Live, long Revision, List<string> Expired)> ReadAsync(IDatabase db, RedisKey key, long nowUnixMs)
+    {
+        var live = new Dictionary<string, long>(StringComparer.Ordinal);
+        var expired = new List<string>();
+        long revision = 0;
+        foreach (var entry in await db.HashGetAllAsync(key))
+        {
+            var name = entry.Name.ToString();
+            if (name == RevisionField)
+            {
+                revision = (long)entry.Value;
+                continue;
+            }
+            var (bytes, expiresAt) = Parse(entry.Value.ToString());
+            if (expiresAt > nowUnixMs)
+            {
+                live[name] = bytes;
+            }
+            else
+            {
+                expired.Add(name);
+            }
+        }
+        return (live, revision, expired);
+    }
+
     public static string Format(long bytes, long expiresAtUnixMs) =>
         string.Create(CultureInfo.InvariantCulture, $"{bytes}:{expiresAtUnixMs}");
 

@@ -134,17 +134,6 @@ public sealed class RunByteLimitTests(RedisServer redis) : IClassFixture<RedisSe
                 [.. Enumerable.Range(0, 2).Select(_ => new ThoughtCandidate(new string('t', 2000) + Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N")))]);
     }
 
-    private sealed class HalfEvaluator : IStateEvaluator
-    {
-        public Task<StateEvaluation> EvaluateAsync(ThoughtProblem problem, IReadOnlyList<TotService.Engine.Tree.ThoughtNode> path, CancellationToken cancellationToken) =>
-            Task.FromResult(new StateEvaluation(0.5));
-    }
-
-    private sealed class LastThoughtFinalizer : IAnswerFinalizer
-    {
-        public Task<string> FinalizeAsync(ThoughtProblem problem, IReadOnlyList<TotService.Engine.Tree.ThoughtNode> bestPath, CancellationToken cancellationToken) =>
-            Task.FromResult(bestPath.Count > 0 ? bestPath[^1].Thought : "");
-    }
 
     /// <summary>What this replica's meter recorded as <c>totmcp.tot.client.run_bytes</c> (other tests' replicas have their own meter factories).</summary>
     private sealed class ClientBytesListener : IDisposable

@@ -79,16 +79,4 @@ public sealed class RunReplica : IAsyncDisposable
             return [.. Enumerable.Range(0, 2).Select(i => new ThoughtCandidate($"step {i}", Guid.NewGuid().ToString("N")))];
         }
     }
-
-    private sealed class HalfEvaluator : IStateEvaluator
-    {
-        public Task<StateEvaluation> EvaluateAsync(ThoughtProblem problem, IReadOnlyList<TotService.Engine.Tree.ThoughtNode> path, CancellationToken cancellationToken) =>
-            Task.FromResult(new StateEvaluation(0.5));
-    }
-
-    private sealed class LastThoughtFinalizer : IAnswerFinalizer
-    {
-        public Task<string> FinalizeAsync(ThoughtProblem problem, IReadOnlyList<TotService.Engine.Tree.ThoughtNode> bestPath, CancellationToken cancellationToken) =>
-            Task.FromResult(bestPath.Count > 0 ? bestPath[^1].Thought : "");
-    }
 }
