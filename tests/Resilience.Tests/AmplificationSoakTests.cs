@@ -75,9 +75,13 @@ public sealed class AmplificationAppModel : ResilienceAppModel
 /// do not accumulate (measured: +5 to +13 MiB over 3 rounds).</item>
 /// <item>After the last expiry and a settle of at least 5 s that allocates like the attack but stores nothing, until
 /// the service has collected: managed heap after GC at most <see cref="HeapAfterBoundMiB"/> MiB over the baseline and no
-/// more than during the attack (measured: baseline 17.5-21.0 MiB, after 62.9-67.4 MiB, attack 54-86 MiB; a gen0/gen1 collection still counts the attack's gen2 and
-/// large-object garbage until the service runs a full one, which the test cannot force), and RSS at most
-/// <see cref="RssAfterMarginMiB"/> MiB over the peak (measured: 210-211 MiB after peaks of 243-250 MiB).</item>
+/// more than during the attack (its own gen0/gen1 collections still count the attack's gen2 and large-object garbage),
+/// and RSS at most <see cref="RssAfterMarginMiB"/> MiB over the peak.</item>
+/// <item>Then a full, blocking collection (dotnet-gcdump, as at the baseline): the small-object heap, where trees and
+/// thoughts would live, back within <see cref="SmallHeapReturnBoundMiB"/> MiB of the baseline (measured: 6.3 to 7.7 MiB),
+/// and the whole heap within <see cref="HeapReturnBoundMiB"/> MiB (measured: 18.3 to 51.9 MiB; the rest is the
+/// large-object heap: request-sized buffers that <c>ArrayPool&lt;byte&gt;.Shared</c> keeps for reuse, 9 of 1 MiB and
+/// 36 of 256 KiB in the snapshot, which the pool trims after they sit unused).</item>
 /// <item>Redis: each client's trees hold at most 1.2 times its limit while filled (measured: 15 trees, 13,032,576 B for
 /// 3 × 4 MiB, 868,747 B per tree), and nothing once Redis has reclaimed the expired keys (measured: 3-151 ms).</item>
 /// </list>
@@ -90,6 +94,8 @@ public sealed partial class AmplificationSoakTests(AmplificationAppModel model, 
     public const double HeapAfterBoundMiB = 96;
     public const double HeapOverAttackMarginMiB = 8;
     public const double RssAfterMarginMiB = 16;
+    public const double SmallHeapReturnBoundMiB = 8;
+    public const double HeapReturnBoundMiB = 48;
     public const int Rounds = 3;
     private const int ThoughtsPerCall = 8;
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
@@ -129,7 +135,9 @@ public sealed partial class AmplificationSoakTests(AmplificationAppModel model, 
             await ExpireAsync(db, client, [tree!]);
         }
         await Task.Delay(TimeSpan.FromSeconds(2), Ct);
-        var baseline = new Sample("baseline", ProcFs.RssMiB(pid), await HeapAsync(http, metricsUri), 0, 0, 0);
+        var baselineTypes = await ServiceMemory.FullCollectionAsync(pid, Ct);
+        var baselineSmall = await SmallHeapAsync(http, metricsUri);
+        var baseline = new Sample("baseline (after a full collection)", ProcFs.RssMiB(pid), await HeapAsync(http, metricsUri), 0, 0, 0);
         output.WriteLine(baseline.Line());
 
         var peaks = new List<double>();
@@ -179,8 +187,15 @@ public sealed partial class AmplificationSoakTests(AmplificationAppModel model, 
         var collected = await CollectionsAsync(http, metricsUri) - collections;
         var after = new Sample("after settle", ProcFs.RssMiB(pid), await HeapAsync(http, metricsUri), 0, (await WeighAsync(db, clients, [])).Total, 0);
         output.WriteLine(after.Line() + $" | {collected} collections in the {settling.Elapsed.TotalSeconds:0.0} s settle");
+        var returnedTypes = await ServiceMemory.FullCollectionAsync(pid, Ct);
+        var returnedSmall = await SmallHeapAsync(http, metricsUri);
+        var returned = new Sample("after a full collection", ProcFs.RssMiB(pid), await HeapAsync(http, metricsUri), 0, 0, 0);
+        output.WriteLine(returned.Line() + string.Create(CultureInfo.InvariantCulture,
+            $" | small-object heap {baselineSmall:0.0} -> {returnedSmall:0.0} MiB, large-object heap and pinned {baseline.HeapMiB - baselineSmall:0.0} -> {returned.HeapMiB - returnedSmall:0.0} MiB"));
+        output.WriteLine("live objects by type, baseline:\n" + Top(baselineTypes) + "\nafter the attack:\n" + Top(returnedTypes));
         output.WriteLine($"{peaks.Count} rounds in {clock.Elapsed.TotalSeconds:0.0} s; RSS baseline {baseline.RssMiB:0} MiB, peak {peaks.Max():0} MiB " +
-            $"(+{peaks.Max() - baseline.RssMiB:0}), after {after.RssMiB:0} MiB; heap after GC {baseline.HeapMiB:0.0} -> {after.HeapMiB:0.0} MiB");
+            $"(+{peaks.Max() - baseline.RssMiB:0}), after {after.RssMiB:0} MiB, after a full collection {returned.RssMiB:0} MiB; " +
+            $"heap after GC {baseline.HeapMiB:0.0} -> {after.HeapMiB:0.0} MiB, after a full collection {returned.HeapMiB:0.0} MiB");
 
         Assert.True(peaks.Count >= 2, $"only {peaks.Count} round(s) fitted in the time");
         Assert.True(peaks.Max() - baseline.RssMiB <= PeakBoundMiB, $"RSS peak {peaks.Max():0} MiB over baseline {baseline.RssMiB:0} MiB exceeds {PeakBoundMiB} MiB");
@@ -189,8 +204,15 @@ public sealed partial class AmplificationSoakTests(AmplificationAppModel model, 
         Assert.True(after.HeapMiB <= heaps.Max() + HeapOverAttackMarginMiB, $"managed heap after GC {after.HeapMiB:0.0} MiB exceeds its level during the attack ({heaps.Max():0.0} MiB)");
         Assert.True(collected > 0, "the service did not collect during the settle, so its heap after GC says nothing about the expiry");
         Assert.True(after.RssMiB <= peaks.Max() + RssAfterMarginMiB, $"RSS {after.RssMiB:0} MiB after the attack exceeds its peak {peaks.Max():0} MiB by more than {RssAfterMarginMiB} MiB");
+        Assert.True(returnedSmall - baselineSmall <= SmallHeapReturnBoundMiB,
+            $"after a full collection the small-object heap is {returnedSmall:0.0} MiB, {returnedSmall - baselineSmall:0.0} MiB over the baseline's {baselineSmall:0.0} MiB: the attack left objects alive");
+        Assert.True(returned.HeapMiB - baseline.HeapMiB <= HeapReturnBoundMiB,
+            $"after a full collection the managed heap is {returned.HeapMiB:0.0} MiB, {returned.HeapMiB - baseline.HeapMiB:0.0} MiB over the baseline's {baseline.HeapMiB:0.0} MiB");
         Assert.True(clock.Elapsed <= MaxBody, $"the test body took {clock.Elapsed}");
     }
+
+    /// <summary>The first lines of a dotnet-gcdump heap report (header and the largest types).</summary>
+    private static string Top(string report) => string.Join('\n', report.Split('\n').Take(18));
 
     /// <summary>Trees until the client's MaxStoredBytesPerClient refuses one; each tree until MaxTreeBytes refuses more thoughts.</summary>
     private async Task<List<string>> FillAsync(HttpClient http, Attacker client)
@@ -308,6 +330,9 @@ public sealed partial class AmplificationSoakTests(AmplificationAppModel model, 
 
     private static async Task<double> CollectionsAsync(HttpClient http, Uri metrics) =>
         await ServiceMemory.CollectionsAsync(http, metrics, Ct) ?? throw new InvalidOperationException("/metrics has no dotnet_gc_collections_total");
+
+    private static async Task<double> SmallHeapAsync(HttpClient http, Uri metrics) =>
+        await ServiceMemory.SmallObjectHeapMiBAsync(http, metrics, Ct) ?? throw new InvalidOperationException("/metrics has no gen0-gen2 dotnet_gc_last_collection_heap_size_bytes");
 
     private static async Task<double> HeapAsync(HttpClient http, Uri metrics) =>
         await ServiceMemory.ManagedHeapMiBAsync(http, metrics, Ct) ?? throw new InvalidOperationException("/metrics has no dotnet_gc_last_collection_heap_size_bytes");

@@ -9,6 +9,9 @@ namespace KeyService.Tests.Apis;
 public sealed class ClientIdTimingTests
 {
     private const int Pairs = 41;
+    private const int MaxRounds = 3;
+    private const double MinRatio = 0.67;
+    private const double MaxRatio = 1.5;
 
     [Fact]
     public async Task An_unknown_client_id_takes_as_long_as_a_known_one_with_a_wrong_secret()
@@ -27,26 +30,43 @@ public sealed class ClientIdTimingTests
             await TimeAsync(host.Client, TestSettings.DevClient, $"warm-{i}");
             await TimeAsync(host.Client, "nobody", $"warm-{i}");
         }
-        var known = new List<double>();
-        var unknown = new List<double>();
+        // The suite shares the machine with other test assemblies, so a burst of load can land on one side of a
+        // round. A real difference (an unknown id that skipped the hash would answer in a fraction of the time)
+        // fails every round; noise does not fail three in a row.
+        var rounds = new List<double>();
+        for (var round = 0; round < MaxRounds; round++)
+        {
+            var ratio = await MedianPairRatioAsync(host.Client);
+            rounds.Add(ratio);
+            TestContext.Current.TestOutputHelper?.WriteLine($"round {round + 1}: median of {Pairs} paired ratios unknown/known {ratio:0.00}");
+            if (ratio is >= MinRatio and <= MaxRatio)
+            {
+                return;
+            }
+        }
+        Assert.Fail($"unknown/known timing ratio outside {MinRatio}-{MaxRatio} in every round: {string.Join(", ", rounds.Select(r => r.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)))}");
+    }
+
+    /// <summary>Adjacent pairs (which one goes first alternates), so a slow change on the machine falls on both alike.</summary>
+    private static async Task<double> MedianPairRatioAsync(HttpClient client)
+    {
+        var ratios = new List<double>();
         for (var i = 0; i < Pairs; i++)
         {
-            // Alternating which goes first so a load change on the machine falls on both sides alike.
+            double known, unknown;
             if (i % 2 == 0)
             {
-                known.Add(await TimeAsync(host.Client, TestSettings.DevClient, $"wrong-{i}"));
-                unknown.Add(await TimeAsync(host.Client, $"nobody-{i}", $"wrong-{i}"));
+                known = await TimeAsync(client, TestSettings.DevClient, $"wrong-{i}");
+                unknown = await TimeAsync(client, $"nobody-{Guid.NewGuid():N}", $"wrong-{i}");
             }
             else
             {
-                unknown.Add(await TimeAsync(host.Client, $"nobody-{i}", $"wrong-{i}"));
-                known.Add(await TimeAsync(host.Client, TestSettings.DevClient, $"wrong-{i}"));
+                unknown = await TimeAsync(client, $"nobody-{Guid.NewGuid():N}", $"wrong-{i}");
+                known = await TimeAsync(client, TestSettings.DevClient, $"wrong-{i}");
             }
+            ratios.Add(unknown / known);
         }
-
-        var ratio = Median(unknown) / Median(known);
-        TestContext.Current.TestOutputHelper?.WriteLine($"median known {Median(known):0.00} ms, unknown {Median(unknown):0.00} ms, ratio {ratio:0.00}");
-        Assert.InRange(ratio, 0.67, 1.5);
+        return Median(ratios);
     }
 
     private static async Task<double> TimeAsync(HttpClient client, string clientId, string secret)
