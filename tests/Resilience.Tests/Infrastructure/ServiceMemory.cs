@@ -22,10 +22,6 @@ public static class ServiceMemory
         await SumAsync(http, metrics, "dotnet_gc_last_collection_heap_size_bytes", cancellationToken,
             series => series.Contains("gc_heap_generation=\"gen", StringComparison.Ordinal)) is { } bytes ? bytes / 1048576 : null;
 
-    /// <summary>Garbage collections so far, all generations (<c>dotnet.gc.collections</c>); null as for the heap.</summary>
-    public static async Task<double?> CollectionsAsync(HttpClient http, Uri metrics, CancellationToken cancellationToken) =>
-        await SumAsync(http, metrics, "dotnet_gc_collections_total", cancellationToken);
-
     /// <summary>
     /// Makes the service run a full, blocking collection of every generation, as a heap snapshot does (dotnet-gcdump
     /// from the repository's tool manifest; the runtime collects before it walks the heap), so the heap after GC read
