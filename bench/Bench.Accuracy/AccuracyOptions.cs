@@ -68,6 +68,8 @@ public sealed record AccuracyOptions
                 "--endpoint" => options with { Endpoint = Value() },
                 "--model" => options with { Model = Value() },
                 "--api-key-env" => options with { ApiKeyEnvironmentVariable = Value() },
+                "--api-key" => throw new ArgumentException(
+                    "--api-key takes no key on the command line (any local user can read a process's arguments): export the key and name its variable, --api-key-env OPENAI_API_KEY."),
                 "--from" => options with { From = Int(Value(), "--from", 1, 100_000) },
                 "--to" => options with { To = Int(Value(), "--to", 1, 100_000) },
                 "--methods" => options with { Methods = ParseMethods(Value()) },
@@ -82,6 +84,11 @@ public sealed record AccuracyOptions
                 "--fake-io-good" => options with { FakeIoGood = Range(Value(), "--fake-io-good") },
                 var other => throw new ArgumentException($"Unknown option '{other}'."),
             };
+        }
+
+        if (options.ApiKeyEnvironmentVariable is { } keyVariable && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(keyVariable)))
+        {
+            throw new ArgumentException($"--api-key-env names {keyVariable}, which is not set in this environment.");
         }
 
         if (options.From > options.To)

@@ -29,7 +29,16 @@ if (puzzles.Count == 0)
 await using var fake = options.FakeModel ? await FakeModelMode.StartAsync(options, stop.Token) : null;
 var endpoint = fake?.BaseUrl.ToString() ?? options.Endpoint!;
 Console.Error.WriteLine($"{puzzles.Count} puzzles, methods {string.Join(",", options.Methods)}, model {options.Model} at {endpoint}");
-var report = await AccuracyBenchmark.RunAsync(options, endpoint, puzzles, Console.Error, stop.Token);
+AccuracyReport report;
+try
+{
+    report = await AccuracyBenchmark.RunAsync(options, endpoint, puzzles, Console.Error, stop.Token);
+}
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    Console.Error.WriteLine("Stopped (Ctrl+C): no report written.");
+    return 130;
+}
 
 var prefix = Path.GetFullPath(options.Out);
 Directory.CreateDirectory(Path.GetDirectoryName(prefix)!);

@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace Bench.Accuracy;
 
 /// <summary>Reads the repository's <c>data/game24.csv</c> (rank, puzzle, ...).</summary>
@@ -13,22 +15,12 @@ public static class PuzzleFile
             .Where(p => p.Rank >= from && p.Rank <= to)
             .ToList();
 
-    /// <summary>The repository root: the first directory above the working directory or the binaries that holds the data file.</summary>
-    public static string RepositoryRoot()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, RelativePath)))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        throw new FileNotFoundException($"No {RelativePath} above {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory}.");
-    }
+    /// <summary>
+    /// The repository this program was built from (recorded at build time, as Bench.Runner does), so the data file
+    /// is always the repository's own, whatever the working directory.
+    /// </summary>
+    public static string RepositoryRoot() =>
+        typeof(PuzzleFile).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
 
     private static string Locate() => Path.Combine(RepositoryRoot(), RelativePath);
 }

@@ -8,7 +8,7 @@ public static class RepositoryPaths
 
     public static string Configuration { get; } = Metadata("BuildConfiguration");
 
-    /// <summary>The shared folder beside the repository (data sets).</summary>
+    /// <summary>The repository's data folder (the Game of 24 puzzles).</summary>
     public static string Data => Path.Combine(Root, "data");
 
     private static string Metadata(string key) =>

@@ -53,6 +53,45 @@ public static class Game24Measurement
             $"{F(engineRate, "0")} ({engineSolved} solved)",
             $"{F(bruteRate, "0")} plain brute force ({bruteSolved} solvable)",
             Ratio(engineRate / bruteRate), "-", null));
+
+        await CompareStrategiesAsync(context, engine, puzzles, bruteSolved);
+    }
+
+    /// <summary>
+    /// Every strategy (and MCTS at three exploration constants) over the same puzzles with the exact providers. The
+    /// search is deterministic, so the rows are exact; TotService.Tests' StrategyComparisonTests recomputes them and
+    /// checks they stand in this report and in docs/SEARCH-STRATEGIES.md.
+    /// </summary>
+    private static async Task CompareStrategiesAsync(BenchContext context, ThoughtSearchEngine engine, List<int[]> puzzles, int solvable)
+    {
+        var table = new System.Text.StringBuilder()
+            .AppendLine("All puzzles of `data/game24.csv` with the exact Game of 24 providers (every legal step proposed, exact")
+            .AppendLine("reachability as value), `maxDepth` 3, `maxNodes` 2000, beam breadth 5. Nodes per solution is the tree size when")
+            .AppendLine("the answer was found; puzzles/s is one thread.")
+            .AppendLine()
+            .AppendLine("| Strategy | Solved | Of solvable | Nodes per solution (mean) | Expansions per solution (mean) | Max nodes in one run | Puzzles/s |")
+            .AppendLine("|---|---|---|---|---|---|---|");
+        (SearchStrategy Strategy, double Exploration, string Name)[] variants =
+        [
+            (SearchStrategy.Beam, 1, "beam (b = 5)"), (SearchStrategy.BestFirst, 1, "best-first"), (SearchStrategy.DepthFirst, 1, "dfs"),
+            (SearchStrategy.Mcts, 1, "mcts (c = 1, default)"), (SearchStrategy.Mcts, 0, "mcts (c = 0)"), (SearchStrategy.Mcts, 2, "mcts (c = 2)"),
+        ];
+        foreach (var (strategy, exploration, name) in variants)
+        {
+            var settings = BeamFive with { Strategy = strategy, ExplorationConstant = exploration };
+            var exact = Game24Providers.Create(new Game24Solver());
+            var results = new List<SearchResult>(puzzles.Count);
+            var clock = Stopwatch.StartNew();
+            foreach (var numbers in puzzles)
+            {
+                results.Add(await engine.RunAsync(new ThoughtProblem(string.Join(' ', numbers)), settings, exact, cancellationToken: context.CancellationToken));
+            }
+            var rate = puzzles.Count / clock.Elapsed.TotalSeconds;
+            var solved = results.Where(r => r.Solved).ToList();
+            table.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {solved.Count} | {solvable} | {solved.Average(r => r.NodeCount):0.0} | {solved.Average(r => r.NodesExpanded):0.0} | {results.Max(r => r.NodeCount)} | {rate:0} |"));
+        }
+        context.Report.Section("Search strategies on the exact Game of 24 domain", table.ToString());
     }
 
     private static List<int[]> Load()

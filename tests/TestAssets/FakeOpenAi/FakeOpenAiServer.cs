@@ -20,6 +20,8 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     private readonly ConcurrentQueue<FakeRequest> requests = new();
     private long promptTokens;
     private long completionTokens;
+    private int inFlight;
+    private int maxInFlight;
 
     private FakeOpenAiServer(WebApplication app, FakeScript script)
     {
@@ -39,6 +41,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     public long CompletionTokens => Interlocked.Read(ref completionTokens);
 
+    /// <summary>The most requests this server has been answering at one time.</summary>
+    public int MaxConcurrentRequests => Volatile.Read(ref maxInFlight);
+
     public static async Task<FakeOpenAiServer> StartAsync(FakeScript script, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -56,10 +61,28 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        var now = Interlocked.Increment(ref inFlight);
+        for (var seen = Volatile.Read(ref maxInFlight); now > seen; seen = Volatile.Read(ref maxInFlight))
+        {
+            Interlocked.CompareExchange(ref maxInFlight, now, seen);
+        }
+        try
+        {
+            await AnswerAsync(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref inFlight);
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context)
+    {
         FakeRequest request;
         try
         {
-            request = Parse(await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted));
+            request = Parse(await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted),
+                context.Request.Headers.Authorization.ToString() is { Length: > 0 } authorization ? authorization : null);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NullReferenceException)
         {
@@ -121,7 +144,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         });
     }
 
-    private static FakeRequest Parse(JsonNode? body)
+    private static FakeRequest Parse(JsonNode? body, string? authorization)
     {
         var messages = body!["messages"]!.AsArray().Select(m => new FakeMessage(
             m!["role"]!.GetValue<string>(),
@@ -136,7 +159,8 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             body["model"]?.GetValue<string>() ?? "",
             messages,
             body["n"]?.GetValue<int>() ?? 1,
-            maxTokens?.GetValue<int>());
+            maxTokens?.GetValue<int>(),
+            authorization);
     }
 
     private static int? Min(int? a, int? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);

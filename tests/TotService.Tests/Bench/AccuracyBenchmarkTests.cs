@@ -68,6 +68,77 @@ public sealed class AccuracyBenchmarkTests
         Assert.Contains("500", failure.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_key_comes_from_the_named_variable_requests_stay_within_the_concurrency_and_progress_is_a_line_per_puzzle()
+    {
+        var puzzles = PuzzleFile.Load(901, 906);
+        var script = new FakeScript { Model = new Game24FakeModel([], [], [.. puzzles.Select(p => Numbers(p.Puzzle))]) };
+        script.Rules.Add(new FakeRule("Input: ") { Delay = TimeSpan.FromMilliseconds(150) }); // the model's replies, slowly
+        await using var fake = await FakeOpenAiServer.StartAsync(script, TestContext.Current.CancellationToken);
+        var variable = "TOT_BENCH_TEST_KEY_" + Guid.NewGuid().ToString("N");
+        var key = "sk-" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(variable, key);
+        try
+        {
+            var options = AccuracyOptions.Parse(["--endpoint", fake.BaseUrl.ToString(), "--model", "m", "--api-key-env", variable,
+                "--from", "901", "--to", "906", "--methods", "io", "--concurrency", "2"]);
+            var progress = new StringWriter();
+
+            var report = await AccuracyBenchmark.RunAsync(options, fake.BaseUrl.ToString(), puzzles, progress, TestContext.Current.CancellationToken)
+                .WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+            Assert.Equal(puzzles.Count, fake.Requests.Count);
+            Assert.All(fake.Requests, r => Assert.Equal("Bearer " + key, r.Authorization));
+            Assert.Equal(2, fake.MaxConcurrentRequests);
+            var lines = progress.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(puzzles.Count, lines.Length);
+            Assert.Equal(Enumerable.Range(1, puzzles.Count).Select(i => $"[io {i}/{puzzles.Count}]"), lines.Select(l => l[..l.IndexOf(']', StringComparison.Ordinal)] + "]"));
+            Assert.Equal(puzzles.Count, report.Methods.Single().Solved);
+            Assert.DoesNotContain(key, progress.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [Fact]
+    public async Task A_slow_endpoint_times_out_is_retried_and_the_run_still_finishes()
+    {
+        var puzzles = PuzzleFile.Load(901, 902);
+        var script = new FakeScript { Model = new Game24FakeModel([], [], []) };
+        script.Rules.Add(new FakeRule($"Input: {puzzles[0].Puzzle}$") { Delay = TimeSpan.FromSeconds(30) });
+        await using var fake = await FakeOpenAiServer.StartAsync(script, TestContext.Current.CancellationToken);
+        var options = AccuracyOptions.Parse(["--endpoint", fake.BaseUrl.ToString(), "--model", "m", "--from", "901", "--to", "902",
+            "--methods", "io", "--timeout", "1", "--retries", "1"]);
+
+        var report = await AccuracyBenchmark.RunAsync(options, fake.BaseUrl.ToString(), puzzles, TextWriter.Null, TestContext.Current.CancellationToken)
+            .WaitAsync(TimeSpan.FromSeconds(25), TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, report.RetriedRequests);
+        var io = report.Methods.Single();
+        Assert.Equal((1, 0), (io.FailedRuns, io.Solved));
+        var failure = Assert.Single(report.Failures, f => f.Error is not null);
+        Assert.Equal(901, failure.Rank);
+        Assert.Contains("did not answer", failure.Error, StringComparison.Ordinal);
+        Assert.Equal(3, fake.Requests.Count); // the slow puzzle twice, the other once
+    }
+
+    [Theory]
+    [InlineData(new[] { "--endpoint", "http://127.0.0.1:1/v1", "--model", "m", "--api-key", "sk-secret" }, "--api-key-env")]
+    [InlineData(new[] { "--endpoint", "http://127.0.0.1:1/v1", "--model", "m", "--api-key-env", "TOT_BENCH_UNSET_VARIABLE_4711" }, "TOT_BENCH_UNSET_VARIABLE_4711, which is not set")]
+    [InlineData(new[] { "--model", "m" }, "--endpoint")]
+    [InlineData(new[] { "--fake-model", "--from", "910", "--to", "901" }, "must not be after")]
+    public void Bad_options_are_refused_with_a_message_saying_what_to_do(string[] args, string expected)
+    {
+        var error = Assert.Throws<ArgumentException>(() => AccuracyOptions.Parse(args));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-secret", error.Message, StringComparison.Ordinal);
+    }
+
+    private static int[] Numbers(string puzzle) => [.. puzzle.Split(' ').Select(int.Parse)];
+
     private static string Comparable(AccuracyReport report) => JsonSerializer.Serialize(new
     {
         report.Command,

@@ -74,7 +74,7 @@ public sealed class EndpointFailureTests : IDisposable
         var result = await RunAsync(server, timeoutSeconds: 0.5).WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
 
         Assert.Equal(StopReason.ProviderFailed, result.StopReason);
-        Assert.Contains("propose", result.Error, StringComparison.Ordinal);
+        Assert.Equal("The model did not answer the propose request in time (endpoint).", result.Error);
     }
 
     [Fact]
@@ -89,22 +89,18 @@ public sealed class EndpointFailureTests : IDisposable
     }
 
     [Fact]
-    public async Task Empty_choices_count_as_malformed_output_or_fail_readably()
+    public async Task Empty_choices_end_the_run_with_a_readable_error()
     {
         await using var server = await ServeAsync(new FakeRule(".") { Fault = FakeFault.EmptyChoices });
 
         var result = await RunAsync(server);
 
+        // The endpoint client cannot make a reply of no choices, so the call fails (not retried: the answer was 200).
         Assert.False(result.Solved);
-        if (result.StopReason == StopReason.ProviderFailed)
-        {
-            Assert.StartsWith("The model's propose request failed (endpoint)", result.Error, StringComparison.Ordinal);
-        }
-        else
-        {
-            Assert.Equal(1, result.Usage.MalformedOutputs);
-            Assert.Equal(StopReason.FrontierExhausted, result.StopReason);
-        }
+        Assert.Equal(StopReason.ProviderFailed, result.StopReason);
+        Assert.Equal("The model's propose request failed (endpoint); the server log has the detail.", result.Error);
+        Assert.Equal((1, 0), (result.Usage.ModelCalls, result.Usage.MalformedOutputs));
+        Assert.Single(server.Requests);
     }
 
     [Fact]

@@ -89,6 +89,23 @@ public sealed class Game24OverEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_propose_reply_cut_off_by_max_tokens_keeps_its_whole_steps_and_counts_the_cut_one()
+    {
+        int[] numbers = [4, 9, 10, 13];
+        server.Script.Rules.Add(new FakeRule("Input: 4 9 10 13$",
+            "13 - 9 = 4 (left: 4 4 10)\n10 - 4 = 6 (left: 6 9 13)\n13 + 10 = 23 (left: 4 9 23)") { CutAfterTokens = 22, Times = 1 });
+
+        var result = await SolveAsync(numbers);
+
+        var firstSteps = result.Tree.Nodes.Where(n => n.Depth == 1).Select(n => n.Thought).ToList();
+        Assert.Equal(2, firstSteps.Count);
+        Assert.Contains(firstSteps, t => t.StartsWith("13 - 9 = 4", StringComparison.Ordinal));
+        Assert.Contains(firstSteps, t => t.StartsWith("10 - 4 = 6", StringComparison.Ordinal));
+        Assert.Equal(1, result.Usage.MalformedOutputs); // the cut reply; the scripted model's later replies are all legal
+        Assert.True(result.Solved, $"{result.StopReason} {result.Error}"); // 4 4 10 still reaches 24
+    }
+
+    [Fact]
     public async Task Every_prompt_has_the_papers_shape()
     {
         await SolveAsync(FakeEndpoint.Good[0]);

@@ -38,14 +38,16 @@ internal sealed partial class LlmCaller(IChatClient chatClient, string providerN
         {
             throw;
         }
-        catch (OperationCanceledException ex)
-        {
-            throw new ModelCallException($"The model did not answer the {operation} request in time ({providerName}).", ex);
-        }
         catch (Exception ex) when (ex is not ModelCallException)
         {
-            LogModelCallFailed(logger, operation, providerName, ex.GetType().Name, ex.Message);
-            throw new ModelCallException($"The model's {operation} request failed ({providerName}){Reason(ex)}; the server log has the detail.", ex);
+            // After its last retry the endpoint client throws every attempt's exception together: judge by the last one.
+            var cause = ex is AggregateException { InnerExceptions: [.., var last] } ? last : ex;
+            if (cause is OperationCanceledException or TimeoutException)
+            {
+                throw new ModelCallException($"The model did not answer the {operation} request in time ({providerName}).", ex);
+            }
+            LogModelCallFailed(logger, operation, providerName, cause.GetType().Name, cause.Message);
+            throw new ModelCallException($"The model's {operation} request failed ({providerName}){Reason(cause)}; the server log has the detail.", ex);
         }
         finally
         {

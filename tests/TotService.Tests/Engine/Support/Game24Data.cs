@@ -19,18 +19,8 @@ internal static class Game24Data
             .ToList();
     }
 
-    /// <summary>Walks up from the test binaries to the repository root, which holds <c>data/</c>.</summary>
-    private static string Locate()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, RelativePath);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
+    /// <summary>The repository these tests were built from (recorded at build time by Bench.Accuracy).</summary>
+    public static string RepositoryRoot => global::Bench.Accuracy.PuzzleFile.RepositoryRoot();
 
-        throw new FileNotFoundException($"No {RelativePath} above {AppContext.BaseDirectory}.");
-    }
+    private static string Locate() => Path.Combine(RepositoryRoot, RelativePath);
 }
