@@ -13,6 +13,7 @@ public sealed class LocalRun : IProgress<SearchProgress>, IDisposable
 {
     private readonly TaskCompletionSource<RunRecord> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly CancellationTokenSource _cancellation = new();
     private RunRecord _record;
     private SearchProgress? _latest;
     private bool _finished;
@@ -40,7 +41,8 @@ public sealed class LocalRun : IProgress<SearchProgress>, IDisposable
     /// <summary>Set for sampling runs: lends the run's slot back while the client's model is asked.</summary>
     public SamplingGate? SamplingGate { get; }
 
-    public CancellationTokenSource Cancellation { get; } = new();
+    /// <summary>Cancelled by <see cref="RequestCancel"/>; only this run can cancel it.</summary>
+    public CancellationToken CancellationToken => _cancellation.Token;
 
     public bool CancelRequested => Volatile.Read(ref _cancelRequested) == 1;
 
@@ -62,7 +64,7 @@ public sealed class LocalRun : IProgress<SearchProgress>, IDisposable
         {
             try
             {
-                Cancellation.Cancel();
+                _cancellation.Cancel();
             }
             catch (ObjectDisposedException)
             {
@@ -125,7 +127,7 @@ public sealed class LocalRun : IProgress<SearchProgress>, IDisposable
 
     public void Dispose()
     {
-        Cancellation.Dispose();
+        _cancellation.Dispose();
         _writeLock.Dispose();
     }
 

@@ -31,7 +31,7 @@ public sealed partial class RunExecutor(
         {
             throw new InvalidOperationException("The run executor has stopped.");
         }
-        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(run.Cancellation.Token, _stopping.Token);
+        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(run.CancellationToken, _stopping.Token);
         // Taken now, not on the pool thread, so runs take their places in line in the order they were accepted.
         var slot = scheduler.AcquireAsync(run.Owner, cancellation.Token);
         var execution = Task.Run(() => ProcessAsync(run, slot, cancellation));

@@ -56,12 +56,34 @@ public sealed class MctsToolTests(ToolsHost host) : IClassFixture<ToolsHost>
     }
 
     [Fact]
-    public async Task A_client_driven_mcts_tree_reports_its_strategy()
+    public async Task A_client_driven_mcts_tree_backpropagates_the_scores_it_is_given_into_its_next_choice()
     {
         await using var client = await host.ConnectAsync("mcts-tree-" + Guid.NewGuid().ToString("N")[..6]);
-
-        var tree = await client.CallOkAsync("tot_tree_create", new { task = "Name a colour", strategy = "mcts", explorationConstant = 2 });
-
+        var tree = await client.CallOkAsync("tot_tree_create", new { task = "Plan a weekend trip", strategy = "mcts", explorationConstant = 0 });
+        var treeId = tree.Str("treeId");
         Assert.Equal("mcts", tree.Str("strategy"));
+        await client.CallOkAsync("tot_tree_add_thoughts", new { treeId, parentId = 0, thoughts = new[] { "Rome", "Oslo", "Paris" } });
+        await client.CallOkAsync("tot_tree_score", new
+        {
+            treeId,
+            scores = new object[] { new { nodeId = 1, score = 0.9 }, new { nodeId = 2, score = 0.2 }, new { nodeId = 3, score = 0.6 } },
+        });
+
+        // Greedy UCT (c = 0): the best mean value first.
+        var first = await client.CallOkAsync("tot_tree_next", new { treeId });
+        Assert.Equal(1, first.GetProperty("node").GetProperty("nodeId").GetInt32());
+
+        // Rome's children score 0.5: Rome's mean is (0.9 + 0.5) / 2 = 0.7, still above Paris's 0.6, so the search goes on
+        // under Rome (best-first would take Paris, the best open node).
+        await client.CallOkAsync("tot_tree_add_thoughts", new { treeId, parentId = 1, thoughts = new[] { "Rome by train", "Rome by car" } });
+        await client.CallOkAsync("tot_tree_score", new { treeId, scores = new object[] { new { nodeId = 4, score = 0.5 }, new { nodeId = 5, score = 0.4 } } });
+        var second = await client.CallOkAsync("tot_tree_next", new { treeId });
+        Assert.Equal(4, second.GetProperty("node").GetProperty("nodeId").GetInt32());
+
+        // Rome by train leads nowhere (0.1): backpropagated, Rome's mean falls to (0.9 + 0.5 + 0.1) / 3 = 0.5, and Paris is next.
+        await client.CallOkAsync("tot_tree_add_thoughts", new { treeId, parentId = 4, thoughts = new[] { "Night train, sold out" } });
+        await client.CallOkAsync("tot_tree_score", new { treeId, scores = new object[] { new { nodeId = 6, score = 0.1 } } });
+        var third = await client.CallOkAsync("tot_tree_next", new { treeId });
+        Assert.Equal(3, third.GetProperty("node").GetProperty("nodeId").GetInt32());
     }
 }
