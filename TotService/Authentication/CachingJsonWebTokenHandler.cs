@@ -30,8 +30,15 @@ public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider, KeySer
     /// </summary>
     public const int Capacity = 256;
 
-    /// <summary>The manager starts its refresh on a thread-pool thread: how long to wait for that fetch to begin.</summary>
-    private static readonly TimeSpan FetchStartGrace = TimeSpan.FromMilliseconds(100);
+    /// <summary>
+    /// The manager starts its refresh on a thread-pool thread: how long to wait for that fetch to begin. A loaded
+    /// 2-core machine can delay that start past 100 ms, and the request would be refused though a fetch was coming;
+    /// the price is that a request whose refresh is rate limited waits this long before its 401.
+    /// </summary>
+    private static readonly TimeSpan FetchStartGrace = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>After a fetch, how long to wait for the manager to store the keys it returned (polled every 10 ms).</summary>
+    private static readonly TimeSpan SwapWait = TimeSpan.FromMilliseconds(300);
 
     /// <summary>How long a request waits for a forced fetch before it is judged with the keys it has.</summary>
     private static readonly TimeSpan ForcedRefreshWait = TimeSpan.FromSeconds(5);
@@ -113,7 +120,7 @@ public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider, KeySer
             return false;
         }
         // The manager stores the keys just after the retriever returns them: give it a moment to swap.
-        for (var attempt = 0; attempt < 10; attempt++)
+        for (var attempt = 0; attempt < SwapWait / TimeSpan.FromMilliseconds(10); attempt++)
         {
             if (!ReferenceEquals(await manager.GetBaseConfigurationAsync(CancellationToken.None), before))
             {
