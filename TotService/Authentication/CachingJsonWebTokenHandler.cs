@@ -30,15 +30,8 @@ public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider, KeySer
     /// </summary>
     public const int Capacity = 256;
 
-    /// <summary>
-    /// The manager starts its refresh on a thread-pool thread: how long to wait for that fetch to begin. A loaded
-    /// 2-core machine can delay that start past 100 ms, and the request would be refused though a fetch was coming;
-    /// the price is that a request whose refresh is rate limited waits this long before its 401.
-    /// </summary>
-    private static readonly TimeSpan FetchStartGrace = TimeSpan.FromMilliseconds(300);
-
-    /// <summary>After a fetch, how long to wait for the manager to store the keys it returned (polled every 10 ms).</summary>
-    private static readonly TimeSpan SwapWait = TimeSpan.FromMilliseconds(300);
+    /// <summary>The manager starts its refresh on a thread-pool thread: how long to wait for that fetch to begin.</summary>
+    private static readonly TimeSpan FetchStartGrace = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How long a request waits for a forced fetch before it is judged with the keys it has.</summary>
     private static readonly TimeSpan ForcedRefreshWait = TimeSpan.FromSeconds(5);
@@ -76,7 +69,7 @@ public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider, KeySer
         }
 
         var result = await base.ValidateTokenAsync(token, validationParameters);
-        if (result.Exception is SecurityTokenSignatureKeyNotFoundException && await WaitForKeyRefreshAsync(validationParameters))
+        if (result.Exception is SecurityTokenSignatureKeyNotFoundException && await WaitForKeyRefreshAsync(validationParameters, KeyIdOf(token)))
         {
             result = await base.ValidateTokenAsync(token, validationParameters);
         }
@@ -94,12 +87,18 @@ public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider, KeySer
         return result;
     }
 
-    /// <summary>True when a JWKS fetch ended and changed the keys, so validating again can help.</summary>
-    private async Task<bool> WaitForKeyRefreshAsync(TokenValidationParameters parameters)
+    /// <summary>True when the keys now hold the token's key, or a JWKS fetch ended and changed them: validating again can help.</summary>
+    private async Task<bool> WaitForKeyRefreshAsync(TokenValidationParameters parameters, string? keyId)
     {
         if (jwks is null || parameters.ConfigurationManager is not { } manager)
         {
             return false;
+        }
+        // Another request's fetch may have stored the key since this validation read the keys; that fetch also makes
+        // the manager refuse a new one for a while, so waiting for the next fetch would refuse a published key.
+        if (keyId is not null && await IsPublishedAsync(parameters, keyId))
+        {
+            return true;
         }
         var before = await manager.GetBaseConfigurationAsync(CancellationToken.None);
         var fetched = jwks.NextFetchCompleted;
@@ -108,7 +107,8 @@ public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider, KeySer
             await Task.WhenAny(fetched, Task.Delay(FetchStartGrace, timeProvider));
             if (!fetched.IsCompleted && !jwks.IsFetching)
             {
-                return false; // the refresh was rate limited: no fetch is coming
+                // The refresh was rate limited: no fetch is coming, but one that just ended may have stored the key.
+                return keyId is not null && await IsPublishedAsync(parameters, keyId);
             }
         }
         try
@@ -120,7 +120,7 @@ public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider, KeySer
             return false;
         }
         // The manager stores the keys just after the retriever returns them: give it a moment to swap.
-        for (var attempt = 0; attempt < SwapWait / TimeSpan.FromMilliseconds(10); attempt++)
+        for (var attempt = 0; attempt < 10; attempt++)
         {
             if (!ReferenceEquals(await manager.GetBaseConfigurationAsync(CancellationToken.None), before))
             {
@@ -157,6 +157,19 @@ public sealed class CachingJsonWebTokenHandler(TimeProvider timeProvider, KeySer
             {
                 _validated.TryRemove(key, out _);
             }
+        }
+    }
+
+    /// <summary>The <c>kid</c> of a token whose signature key was not found (so its header was read), or null.</summary>
+    private string? KeyIdOf(string token)
+    {
+        try
+        {
+            return ReadJsonWebToken(token).Kid;
+        }
+        catch (Exception ex) when (ex is SecurityTokenMalformedException or ArgumentException)
+        {
+            return null;
         }
     }
 
