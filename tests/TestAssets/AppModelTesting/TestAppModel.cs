@@ -251,6 +251,11 @@ public class TestAppModel : IAsyncLifetime
         {
             throw new TimeoutException($"'{resource}' was not healthy within {timeout}:\n{Logs.Tail(resource, 40)}", ex);
         }
+        catch (DistributedApplicationException ex)
+        {
+            // The orchestrator says only that the resource failed to start; its own output says why.
+            throw new DistributedApplicationException($"{ex.Message}\n'{resource}' wrote:\n{Logs.Tail(resource, 40)}", ex);
+        }
     }
 
     public virtual async ValueTask DisposeAsync()
