@@ -39,10 +39,13 @@ public sealed class RawMcpSession
         return response.StatusCode;
     }
 
-    /// <summary>Initializes a session with a valid token, so later refusals cannot be blamed on a missing session.</summary>
-    public static async Task<RawMcpSession> OpenAsync(HttpClient http, string token)
+    /// <summary>
+    /// Initializes a session with a valid token, so later refusals cannot be blamed on a missing session; it declares
+    /// <paramref name="capabilities"/> (a JSON object) and opens no event stream until <see cref="OpenEventStreamAsync"/>.
+    /// </summary>
+    public static async Task<RawMcpSession> OpenAsync(HttpClient http, string token, string capabilities = "{}")
     {
-        using var initialize = await InitializeAsync(http, token);
+        using var initialize = await SendAsync(http, null, token, InitializeBody.Replace("\"capabilities\":{}", "\"capabilities\":" + capabilities, StringComparison.Ordinal));
         initialize.EnsureSuccessStatusCode();
         var sessionId = initialize.Headers.GetValues("Mcp-Session-Id").Single();
         using var initialized = await SendAsync(http, sessionId, token, """{"jsonrpc":"2.0","method":"notifications/initialized"}""");
@@ -59,14 +62,25 @@ public sealed class RawMcpSession
             @params = new { name = tool, arguments = arguments ?? new { } },
         });
 
+    /// <summary>Calls a tool that must succeed and returns its structured content.</summary>
+    public async Task<JsonObject> ToolResultAsync(string token, string tool, object? arguments = null)
+    {
+        using var response = await SendAsync(token, ToolCall(tool, arguments));
+        response.EnsureSuccessStatusCode();
+        var message = await ReadMessageAsync(response);
+        Assert.True(message["result"]?["isError"]?.GetValue<bool>() != true, $"{tool} failed: {message.ToJsonString()}");
+        return message["result"]?["structuredContent"] as JsonObject ?? throw new Xunit.Sdk.XunitException($"{tool} returned no structured content: {message.ToJsonString()}");
+    }
+
     public string ToolsList() =>
         JsonSerializer.Serialize(new { jsonrpc = "2.0", id = Interlocked.Increment(ref _nextId), method = "tools/list" });
 
-    public Task<HttpResponseMessage> SendAsync(string? token, string body, Action<HttpRequestMessage>? customize = null) =>
-        SendAsync(_http, SessionId, token, body, customize);
+    public Task<HttpResponseMessage> SendAsync(
+        string? token, string body, Action<HttpRequestMessage>? customize = null, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead) =>
+        SendAsync(_http, SessionId, token, body, customize, completion);
 
-    public static async Task<HttpResponseMessage> SendAsync(
-        HttpClient http, string? sessionId, string? token, string body, Action<HttpRequestMessage>? customize = null)
+    public static async Task<HttpResponseMessage> SendAsync(HttpClient http, string? sessionId, string? token, string body,
+        Action<HttpRequestMessage>? customize = null, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp")
         {
@@ -84,7 +98,20 @@ public sealed class RawMcpSession
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
         customize?.Invoke(request);
-        return await http.SendAsync(request);
+        return await http.SendAsync(request, completion);
+    }
+
+    /// <summary>The session's GET event stream, which carries what the server sends outside a tool call's own response.</summary>
+    public async Task<HttpResponseMessage> OpenEventStreamAsync(string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/mcp");
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        request.Headers.Add("Mcp-Session-Id", SessionId);
+        request.Headers.Add("MCP-Protocol-Version", ProtocolVersion);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        return response;
     }
 
     /// <summary>The JSON-RPC message in a response, whether sent as JSON or as one SSE event.</summary>

@@ -59,4 +59,80 @@ public sealed class SamplingChatClientTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken));
         Assert.Equal(1, scheduler.Busy); // the cancelled request took no slot back
     }
+
+    [Fact]
+    public async Task A_request_refused_because_the_clients_event_stream_is_not_open_yet_is_sent_once_it_is()
+    {
+        var time = new FakeTimeProvider();
+        using var model = new StreamOpensLater(refusals: 3);
+        using var client = new SamplingChatClient(model, new SamplingGate(), TimeSpan.FromSeconds(60), time);
+
+        var call = client.GetResponseAsync([new ChatMessage(ChatRole.User, "propose")], cancellationToken: TestContext.Current.CancellationToken);
+        await AdvanceUntilAsync(time, call, TimeSpan.FromSeconds(5));
+
+        Assert.Equal("answered", (await call).Text);
+        Assert.Equal(4, model.Attempts);
+    }
+
+    [Fact]
+    public async Task A_client_that_never_opens_its_event_stream_fails_the_request_after_the_timeout_saying_so()
+    {
+        var time = new FakeTimeProvider();
+        using var model = new StreamOpensLater(refusals: int.MaxValue);
+        using var client = new SamplingChatClient(model, new SamplingGate(), TimeSpan.FromSeconds(60), time);
+
+        var call = client.GetResponseAsync([new ChatMessage(ChatRole.User, "propose")], cancellationToken: TestContext.Current.CancellationToken);
+        await AdvanceUntilAsync(time, call, TimeSpan.FromSeconds(59));
+        Assert.False(call.IsCompleted);
+        await AdvanceUntilAsync(time, call, TimeSpan.FromSeconds(2));
+
+        var error = await Assert.ThrowsAsync<ModelCallException>(() => call.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken));
+        Assert.Equal("The client did not open its event stream (GET on the MCP endpoint) within 60 s (TotService:Runs:SamplingTimeout); " +
+            "a run started with tot_start_run sends its sampling requests there, so the run stopped.", error.Message);
+        Assert.InRange(model.Attempts, 60, 200); // retried every half second at most, not in a busy loop
+    }
+
+    [Fact]
+    public async Task Other_failures_are_not_retried()
+    {
+        var time = new FakeTimeProvider();
+        using var model = new StreamOpensLater(refusals: 1, refusal: () => new ObjectDisposedException("session"));
+        using var client = new SamplingChatClient(model, new SamplingGate(), TimeSpan.FromSeconds(60), time);
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(
+            () => client.GetResponseAsync([new ChatMessage(ChatRole.User, "propose")], cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Equal(1, model.Attempts);
+    }
+
+    /// <summary>Moves the fake clock by <paramref name="span"/> in small steps, letting the retries run between them.</summary>
+    private static async Task AdvanceUntilAsync(FakeTimeProvider time, Task call, TimeSpan span)
+    {
+        for (var moved = TimeSpan.Zero; moved < span && !call.IsCompleted; moved += TimeSpan.FromMilliseconds(25))
+        {
+            time.Advance(TimeSpan.FromMilliseconds(25));
+            await Task.Delay(1, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>The SDK's sampling client before the client's GET stream is open: it refuses the request unsent.</summary>
+    private sealed class StreamOpensLater(int refusals, Func<Exception>? refusal = null) : IChatClient
+    {
+        private int _attempts;
+
+        public int Attempts => Volatile.Read(ref _attempts);
+
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            Interlocked.Increment(ref _attempts) <= refusals
+                ? throw (refusal?.Invoke() ?? new InvalidOperationException("no GET SSE stream has been opened on this session"))
+                : Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "answered")));
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
 }

@@ -27,13 +27,23 @@ public sealed class RunFairnessTests(ToolsHost host) : IClassFixture<ToolsHost>
                     runs.Add(started.Str("runId"));
                 }
             }
-            // Every attacking run is executing and waiting for its client's model. Setup only, so the bound is generous:
-            // a CI machine running other test assemblies took more than 20 s to get all four runs there once.
+            // Every attacking run is executing and waiting for its client's model (setup only, so the bound is generous).
             var setup = Stopwatch.StartNew();
             while (attackers.Any(a => a.Model.Requests < 2))
             {
-                Assert.True(setup.Elapsed < TimeSpan.FromSeconds(60),
-                    $"the attacking runs did not all reach their client's model: {string.Join(", ", attackers.Select(a => a.Model.Requests))} sampling requests");
+                if (setup.Elapsed > TimeSpan.FromSeconds(20))
+                {
+                    var states = new List<string>();
+                    foreach (var (client, model, runs) in attackers)
+                    {
+                        foreach (var runId in runs)
+                        {
+                            var status = await client.CallOkAsync("tot_run_status", new { runId });
+                            states.Add($"{status.Str("state")} {(status.TryGetProperty("error", out var error) ? error.GetString() : "")} ({model.Requests} requests)");
+                        }
+                    }
+                    Assert.Fail("the attacking runs did not all reach their client's model: " + string.Join("; ", states));
+                }
                 await Task.Delay(50, TestContext.Current.CancellationToken);
             }
             foreach (var (client, _, runs) in attackers)

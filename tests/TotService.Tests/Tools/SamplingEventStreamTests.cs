@@ -1,0 +1,99 @@
+using System.Text.Json.Nodes;
+using TotService.Tests.Infrastructure;
+
+namespace TotService.Tests.Tools;
+
+/// <summary>
+/// A run started with tot_start_run outlives the call, so its sampling requests travel on the session's GET event
+/// stream, which a client opens in the background after initialize. Spoken over plain HTTP to control when it opens.
+/// </summary>
+public sealed class SamplingEventStreamTests(ToolsHost host) : IClassFixture<ToolsHost>
+{
+    [Fact]
+    public async Task A_sampling_run_started_before_the_client_opens_its_event_stream_sends_its_request_there_once_it_opens()
+    {
+        var (session, token, runId) = await StartSamplingRunWithoutEventStreamAsync(host, "late-stream-");
+        try
+        {
+            // The run's first request has found no stream by now; it must wait for one rather than fail the run.
+            await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+            Assert.Equal("running", await StateAsync(session, token, runId));
+
+            using var stream = await session.OpenEventStreamAsync(token);
+            var request = await FirstServerRequestAsync(stream, TimeSpan.FromSeconds(15));
+
+            Assert.Equal("sampling/createMessage", request["method"]?.GetValue<string>());
+            Assert.Contains("Plan a trip", request["params"]!.ToJsonString(), StringComparison.Ordinal);
+            Assert.Equal("running", await StateAsync(session, token, runId));
+        }
+        finally
+        {
+            await session.ToolResultAsync(token, "tot_cancel_run", new { runId });
+        }
+    }
+
+    [Fact]
+    public async Task Tot_solve_needs_no_event_stream_its_sampling_requests_travel_on_its_own_response()
+    {
+        var token = host.Token("solve-no-stream-" + Guid.NewGuid().ToString("N")[..6]);
+        var session = await RawMcpSession.OpenAsync(host.Host.Http, token, """{"sampling":{}}""");
+
+        using var solve = await session.SendAsync(token,
+            session.ToolCall("tot_solve", new { task = "Plan a trip", provider = "sampling", timeBudgetSeconds = 2 }),
+            completion: HttpCompletionOption.ResponseHeadersRead);
+        var request = await FirstServerRequestAsync(solve, TimeSpan.FromSeconds(15));
+
+        Assert.Equal("sampling/createMessage", request["method"]?.GetValue<string>());
+    }
+
+    /// <summary>A session that declares sampling and opens no event stream, and a sampling run it started.</summary>
+    internal static async Task<(RawMcpSession Session, string Token, string RunId)> StartSamplingRunWithoutEventStreamAsync(ToolsHost host, string subjectPrefix)
+    {
+        var token = host.Token(subjectPrefix + Guid.NewGuid().ToString("N")[..6]);
+        var session = await RawMcpSession.OpenAsync(host.Host.Http, token, """{"sampling":{}}""");
+        var started = await session.ToolResultAsync(token, "tot_start_run", new { task = "Plan a trip", provider = "sampling", timeBudgetSeconds = 600 });
+        return (session, token, started["runId"]!.GetValue<string>());
+    }
+
+    private static async Task<string> StateAsync(RawMcpSession session, string token, string runId) =>
+        (await session.ToolResultAsync(token, "tot_run_status", new { runId }))["state"]!.GetValue<string>();
+
+    /// <summary>The first JSON-RPC request the server sends on an event stream, bounded.</summary>
+    private static async Task<JsonObject> FirstServerRequestAsync(HttpResponseMessage stream, TimeSpan timeout)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(timeout);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(deadline.Token));
+        while (await reader.ReadLineAsync(deadline.Token) is { } line)
+        {
+            if (line.StartsWith("data:", StringComparison.Ordinal) && line.Length > "data:".Length
+                && JsonNode.Parse(line["data:".Length..]) is JsonObject message && message["method"] is not null && message["id"] is not null)
+            {
+                return message;
+            }
+        }
+        throw new Xunit.Sdk.XunitException("the event stream ended without a request from the server");
+    }
+}
+
+/// <summary>A client that declares sampling but never opens its event stream gets a run that fails saying so.</summary>
+public sealed class SamplingWithoutEventStreamTests(SamplingTimeoutTests.ShortTimeoutHost host) : IClassFixture<SamplingTimeoutTests.ShortTimeoutHost>
+{
+    [Fact]
+    public async Task A_sampling_run_whose_client_never_opens_its_event_stream_fails_after_the_sampling_timeout_naming_the_stream()
+    {
+        var (session, token, runId) = await SamplingEventStreamTests.StartSamplingRunWithoutEventStreamAsync(host, "no-stream-");
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(20));
+        JsonObject status;
+        while ((status = await session.ToolResultAsync(token, "tot_run_status", new { runId }))["state"]!.GetValue<string>() is "queued" or "running")
+        {
+            await Task.Delay(100, deadline.Token);
+        }
+
+        Assert.Equal("failed", status["state"]!.GetValue<string>());
+        Assert.Equal("The client did not open its event stream (GET on the MCP endpoint) within 1 s (TotService:Runs:SamplingTimeout); " +
+            "a run started with tot_start_run sends its sampling requests there, so the run stopped.", status["error"]!.GetValue<string>());
+    }
+}
