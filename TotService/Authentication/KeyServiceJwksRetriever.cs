@@ -18,10 +18,17 @@ public sealed partial class KeyServiceJwksRetriever(
     IHttpClientFactory httpClientFactory,
     IOptions<TotServiceOptions> options,
     TotServiceMetrics metrics,
+    TimeProvider timeProvider,
     ILogger<KeyServiceJwksRetriever> logger) : IConfigurationRetriever<OpenIdConnectConfiguration>
 {
     public const string HttpClientName = "keyservice-jwks";
     public const string JwksPath = ".well-known/jwks.json";
+
+    /// <summary>The manager starts its refresh on a thread-pool thread: how long to wait for that fetch to begin.</summary>
+    private static readonly TimeSpan FetchStartGrace = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long a request waits for a forced fetch before it is judged with the keys it has.</summary>
+    private static readonly TimeSpan ForcedRefreshWait = TimeSpan.FromSeconds(5);
 
     private TaskCompletionSource _nextFetch = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _fetching;
@@ -39,10 +46,59 @@ public sealed partial class KeyServiceJwksRetriever(
     /// <summary>Whether a fetch has ever succeeded (readiness); the manager keeps those keys through outages.</summary>
     public bool HasLoadedKeys => Volatile.Read(ref _loaded);
 
-    public bool IsFetching => Volatile.Read(ref _fetching) > 0;
+    private bool IsFetching => Volatile.Read(ref _fetching) > 0;
 
     /// <summary>Completes when the fetch running now, or the next one, ends (either way).</summary>
-    public Task NextFetchCompleted => Volatile.Read(ref _nextFetch).Task;
+    private Task NextFetchCompleted => Volatile.Read(ref _nextFetch).Task;
+
+    /// <summary>
+    /// For a token whose <c>kid</c> the keys lacked: waits for the refresh JwtBearer's configuration manager starts on an
+    /// unknown key, and answers whether validating again can help (the keys now hold <paramref name="keyId"/>, or a fetch
+    /// ended and changed them). False at once when the manager refused to fetch (its refresh limit) and no fetch stored
+    /// the key meanwhile.
+    /// </summary>
+    public async Task<bool> WaitForKeyAsync(TokenValidationParameters parameters, string? keyId)
+    {
+        if (parameters.ConfigurationManager is not { } manager)
+        {
+            return false;
+        }
+        // Another request's fetch may have stored the key since this validation read the keys; that fetch also makes
+        // the manager refuse a new one for a while, so waiting for the next fetch would refuse a published key.
+        if (keyId is not null && await PublishedSigningKeys.ContainAsync(parameters, keyId))
+        {
+            return true;
+        }
+        var before = await manager.GetBaseConfigurationAsync(CancellationToken.None);
+        var fetched = NextFetchCompleted;
+        if (!IsFetching)
+        {
+            await Task.WhenAny(fetched, Task.Delay(FetchStartGrace, timeProvider));
+            if (!fetched.IsCompleted && !IsFetching)
+            {
+                // The refresh was rate limited: no fetch is coming, but one that just ended may have stored the key.
+                return keyId is not null && await PublishedSigningKeys.ContainAsync(parameters, keyId);
+            }
+        }
+        try
+        {
+            await fetched.WaitAsync(ForcedRefreshWait, timeProvider);
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        // The manager stores the keys just after this retriever returns them: give it a moment to swap.
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            if (!ReferenceEquals(await manager.GetBaseConfigurationAsync(CancellationToken.None), before))
+            {
+                return true;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(10), timeProvider);
+        }
+        return false;
+    }
 
     public async Task<OpenIdConnectConfiguration> GetConfigurationAsync(string address, IDocumentRetriever retriever, CancellationToken cancel)
     {

@@ -33,7 +33,7 @@ public static class RequestParsingTarget
         McpRequestReader.IsSupportedContentType(header);
         Sources.IsAllowedHost(header);
         Sources.IsAllowedOrigin(header);
-        CachingJsonWebTokenHandler.IsCompactJws(token);
+        JwsFormRules.IsCompactJws(token);
 
         if (McpRequestReader.TryRead(body) is not { } message)
         {

@@ -102,6 +102,24 @@ public sealed class CachingJsonWebTokenHandlerTests : IDisposable
         Assert.False((await handler.ValidateTokenAsync(token, wrongAudience)).IsValid);
     }
 
+    [Fact]
+    public void The_cache_never_holds_more_than_its_capacity_and_serves_only_until_exp()
+    {
+        using var cache = new ValidatedTokenCache(_time);
+        var jwt = new JsonWebToken(Sign(TimeSpan.FromMinutes(1)));
+        var identity = new CallerIdentity(new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim("sub", "dev")], "test"));
+
+        for (var i = 0; i < ValidatedTokenCache.Capacity + 100; i++)
+        {
+            cache.Remember("token-" + i, jwt, identity, "http://issuer", "at+jwt");
+            Assert.True(cache.Count <= ValidatedTokenCache.Capacity, $"{cache.Count} tokens remembered after {i + 1}");
+        }
+        Assert.True(cache.TryGet("token-0", out _));
+
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.False(cache.TryGet("token-0", out _));
+    }
+
     private string Sign(TimeSpan lifetime)
     {
         var now = _time.GetUtcNow().UtcDateTime;
