@@ -1,8 +1,8 @@
 using Microsoft.Net.Http.Headers;
 using ModelContextProtocol.Protocol;
-using TotService.Authorization;
 using TotService.Configuration;
-using TotService.Mcp;
+using TotService.Identity;
+using TotService.Protocol;
 
 namespace TotService.Authentication;
 

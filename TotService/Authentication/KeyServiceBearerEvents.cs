@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using TotService.Authorization;
 using TotService.Diagnostics;
-using TotService.Mcp;
+using TotService.Identity;
+using TotService.Protocol;
 
 namespace TotService.Authentication;
 

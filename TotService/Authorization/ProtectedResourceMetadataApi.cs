@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using ModelContextProtocol;
 using ModelContextProtocol.Authentication;
 using TotService.Configuration;
+using TotService.Identity;
 
 namespace TotService.Authorization;
 

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using ModelContextProtocol.Server;
+using TotService.Identity;
 
 namespace TotService.Authorization;
 

@@ -1,3 +1,5 @@
+using TotService.Identity;
+
 namespace TotService.Authorization;
 
 public static class TotAuthorizationExtensions

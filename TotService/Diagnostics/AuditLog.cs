@@ -1,6 +1,5 @@
 using System.Net;
-using TotService.Authentication;
-using TotService.Authorization;
+using TotService.Identity;
 
 namespace TotService.Diagnostics;
 
@@ -70,7 +69,7 @@ public sealed partial class AuditLog(ILoggerFactory loggerFactory)
         LogSessionLimitReached(ClientIdOf(caller), caller?.Subject ?? "", maxSessions, SourceOf(context), method);
     }
 
-    /// <param name="result">A <see cref="TokenFailureClassifier"/> value: the token's claims are unverified, so none is logged.</param>
+    /// <param name="result">A <c>Authentication.TokenFailureClassifier</c> value: the token's claims are unverified, so none is logged.</param>
     public void TokenRejected(HttpContext context, string result, string method) =>
         LogTokenRejected(result, SourceOf(context), SessionIdOf(context), method);
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using TotService.Configuration;
 using TotService.Mcp;
+using TotService.Protocol;
 
 namespace TotService.Http;
 

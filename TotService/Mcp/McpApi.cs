@@ -2,6 +2,7 @@ using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Protocol;
 using TotService.Authorization;
 using TotService.Configuration;
+using TotService.Identity;
 using TotService.RateLimiting;
 
 namespace TotService.Mcp;

@@ -6,6 +6,8 @@ using TotService.Authentication;
 using TotService.Authorization;
 using TotService.Configuration;
 using TotService.Diagnostics;
+using TotService.Identity;
+using TotService.Protocol;
 
 namespace TotService.Mcp;
 

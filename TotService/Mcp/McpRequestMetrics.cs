@@ -1,5 +1,6 @@
 using ModelContextProtocol.Protocol;
 using TotService.Diagnostics;
+using TotService.Protocol;
 
 namespace TotService.Mcp;
 

@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Server;
-using TotService.Authentication;
 using TotService.Configuration;
 using TotService.Diagnostics;
+using TotService.Identity;
 
 namespace TotService.Mcp;
 

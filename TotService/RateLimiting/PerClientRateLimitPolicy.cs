@@ -3,10 +3,10 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using TotService.Authentication;
 using TotService.Configuration;
 using TotService.Diagnostics;
-using TotService.Mcp;
+using TotService.Identity;
+using TotService.Protocol;
 
 namespace TotService.RateLimiting;
 

@@ -1,6 +1,5 @@
 using TotService.Engine.Providers;
 using TotService.Engine.Search;
-using TotService.Storage;
 
 namespace TotService.Runs;
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
 using TotService.Engine.Search;
-using TotService.Storage;
 
 namespace TotService.Runs;
 

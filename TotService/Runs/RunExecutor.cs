@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using TotService.Engine.Search;
-using TotService.Storage;
 
 namespace TotService.Runs;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using TotService.Storage;
 
 namespace TotService.Runs;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
-using TotService.Storage;
 
 namespace TotService.Runs;
 

@@ -1,7 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Options;
 using TotService.Engine.Search;
-using TotService.Storage;
 
 namespace TotService.Runs;
 

@@ -1,17 +1,14 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 using TotService.Engine;
-using TotService.Storage;
-using TotService.Trees;
 
 namespace TotService.Runs;
 
 public static class RunServiceCollectionExtensions
 {
     /// <summary>
-    /// The engine, the run executor (hosted), run and tree stores: Redis when <c>ConnectionStrings:redis</c> is set
-    /// (shared by replicas), otherwise this process's memory. Options <c>TotService:Runs</c>, validated at start-up.
+    /// The engine and the run executor (hosted), with its queries and commands; the stores come from
+    /// <c>AddTotStores</c>. Options <c>TotService:Runs</c>, validated at start-up.
     /// </summary>
     public static IHostApplicationBuilder AddTotRuns(this IHostApplicationBuilder builder)
     {
@@ -19,24 +16,6 @@ public static class RunServiceCollectionExtensions
         services.AddTotEngine();
         services.AddOptions<RunOptions>().BindConfiguration(RunOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RunOptions>, RunOptionsValidator>());
-        services.AddOptions<TreeOptions>().BindConfiguration(TreeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TreeOptions>, TreeOptionsValidator>());
-
-        if (builder.Configuration.GetConnectionString("redis") is { Length: > 0 })
-        {
-            services.AddSingleton<IRunStore>(sp => new RedisRunStore(
-                sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<IOptions<RunOptions>>(), sp.GetRequiredService<TimeProvider>()));
-            services.AddSingleton<ITreeStore>(sp => new RedisTreeStore(
-                sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<IOptions<RunOptions>>(), sp.GetRequiredService<TimeProvider>()));
-            services.AddSingleton<IRunCancellationBus>(sp => new RedisRunCancellationBus(sp.GetRequiredService<IConnectionMultiplexer>()));
-        }
-        else
-        {
-            services.AddSingleton<IRunStore, InMemoryRunStore>();
-            services.AddSingleton<ITreeStore, InMemoryTreeStore>();
-            services.AddSingleton<IRunCancellationBus, InMemoryRunCancellationBus>();
-        }
-
         services.AddSingleton<ReplicaIdentity>();
         services.AddSingleton<RunMetrics>();
         services.AddSingleton<LocalRuns>();
@@ -47,8 +26,6 @@ public static class RunServiceCollectionExtensions
         services.AddHostedService<RunLeaseKeeper>();
         services.AddSingleton<RunQueries>();
         services.AddSingleton<RunCommands>();
-        services.AddSingleton<TreeUsageMetrics>();
-        services.AddSingleton<TreeCommands>();
         return builder;
     }
 }

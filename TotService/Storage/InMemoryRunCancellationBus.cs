@@ -1,3 +1,5 @@
+using TotService.Runs;
+
 namespace TotService.Storage;
 
 /// <summary>Cancel notifications within one process (no Redis: there is only one replica).</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using TotService.Runs;
+using TotService.Trees;
 
 namespace TotService.Storage;
 

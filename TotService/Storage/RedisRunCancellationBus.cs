@@ -1,4 +1,5 @@
 using StackExchange.Redis;
+using TotService.Runs;
 
 namespace TotService.Storage;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TotService.Runs;
+using TotService.Trees;
 
 namespace TotService.Storage;
 

@@ -1,7 +1,7 @@
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
-using TotService.Authentication;
+using TotService.Identity;
 
 namespace TotService.Tools;
 

@@ -5,6 +5,7 @@ using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using TotService.Authorization;
 using TotService.Engine.Rendering;
+using TotService.Identity;
 using TotService.Runs;
 
 namespace TotService.Tools;

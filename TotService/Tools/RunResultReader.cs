@@ -2,7 +2,6 @@ using ModelContextProtocol;
 using TotService.Engine.Rendering;
 using TotService.Engine.Search;
 using TotService.Runs;
-using TotService.Storage;
 
 namespace TotService.Tools;
 

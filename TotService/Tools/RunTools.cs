@@ -7,6 +7,7 @@ using ModelContextProtocol.Server;
 using TotService.Authorization;
 using TotService.Engine;
 using TotService.Engine.Search;
+using TotService.Identity;
 using TotService.Runs;
 
 namespace TotService.Tools;

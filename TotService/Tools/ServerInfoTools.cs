@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
-using TotService.Authentication;
 using TotService.Authorization;
+using TotService.Identity;
 using TotService.Mcp;
 
 namespace TotService.Tools;

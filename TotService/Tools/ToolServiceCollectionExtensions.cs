@@ -1,4 +1,6 @@
 using TotService.Runs;
+using TotService.Storage;
+using TotService.Trees;
 
 namespace TotService.Tools;
 
@@ -12,6 +14,8 @@ public static class ToolServiceCollectionExtensions
     public static IHostApplicationBuilder AddTotTools(this IHostApplicationBuilder builder)
     {
         builder.AddTotRuns();
+        builder.AddTotTrees();
+        builder.AddTotStores();
         builder.Services.AddSingleton<RunRequestBuilder>();
         builder.Services.AddSingleton<RunResultReader>();
         builder.Services.AddSingleton<ToolArgumentValidator>();

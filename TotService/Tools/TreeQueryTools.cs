@@ -9,6 +9,7 @@ using TotService.Engine;
 using TotService.Engine.Diagnostics;
 using TotService.Engine.Rendering;
 using TotService.Engine.Tree;
+using TotService.Identity;
 using TotService.Trees;
 
 namespace TotService.Tools;

@@ -7,6 +7,7 @@ using TotService.Authorization;
 using TotService.Engine;
 using TotService.Engine.Diagnostics;
 using TotService.Engine.Tree;
+using TotService.Identity;
 using TotService.Trees;
 
 namespace TotService.Tools;

@@ -6,7 +6,6 @@ using TotService.Engine.Search;
 using TotService.Engine.Sessions;
 using TotService.Engine.Tree;
 using TotService.Runs;
-using TotService.Storage;
 
 namespace TotService.Trees;
 

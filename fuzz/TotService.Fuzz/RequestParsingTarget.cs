@@ -1,9 +1,10 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using TotService.Authentication;
 using TotService.Configuration;
 using TotService.Http;
 using TotService.Mcp;
+using TotService.Protocol;
 
 namespace TotService.Fuzz;
 

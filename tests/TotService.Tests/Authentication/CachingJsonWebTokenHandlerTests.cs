@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using TotService.Authentication;
+using TotService.Identity;
 
 namespace TotService.Tests.Authentication;
 

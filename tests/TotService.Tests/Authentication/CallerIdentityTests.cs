@@ -1,6 +1,5 @@
 using System.Security.Claims;
-using TotService.Authentication;
-using TotService.Authorization;
+using TotService.Identity;
 
 namespace TotService.Tests.Authentication;
 

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using ModelContextProtocol.Server;
 using TotService.Authorization;
+using TotService.Identity;
 
 namespace TotService.Tests.Infrastructure;
 

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using TotService.Engine.Providers;
 using TotService.Engine.Search;
 using TotService.Runs;
-using TotService.Storage;
 
 namespace TotService.Tests.Runs;
 

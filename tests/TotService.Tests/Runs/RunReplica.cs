@@ -6,6 +6,8 @@ using StackExchange.Redis;
 using TotService.Engine.Providers;
 using TotService.Engine.Search;
 using TotService.Runs;
+using TotService.Storage;
+using TotService.Trees;
 
 namespace TotService.Tests.Runs;
 
@@ -38,6 +40,8 @@ public sealed class RunReplica : IAsyncDisposable
         }
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.AddTotRuns();
+        builder.AddTotTrees();
+        builder.AddTotStores();
         configure?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();

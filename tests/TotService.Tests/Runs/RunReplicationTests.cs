@@ -49,7 +49,7 @@ public sealed class RunReplicationTests(RedisServer redis) : IClassFixture<Redis
         await WaitUntilAsync(() => run.LatestProgress is not null);
 
         // The flag alone, as if the pub/sub message had been lost.
-        var store = executing.Services.GetService(typeof(TotService.Storage.IRunStore)) as TotService.Storage.IRunStore;
+        var store = executing.Services.GetService(typeof(TotService.Runs.IRunStore)) as TotService.Runs.IRunStore;
         var clock = Stopwatch.StartNew();
         await store!.RequestCancelAsync(run.Id, CancellationToken.None);
         var final = await run.Completion.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
@@ -79,7 +79,7 @@ public sealed class RunReplicationTests(RedisServer redis) : IClassFixture<Redis
     public async Task A_run_whose_replica_stopped_heartbeating_is_marked_failed_by_the_next_reader()
     {
         await using var reader = await RunReplica.StartAsync(redis.Connection, FastLeases);
-        var store = (TotService.Storage.IRunStore)reader.Services.GetService(typeof(TotService.Storage.IRunStore))!;
+        var store = (TotService.Runs.IRunStore)reader.Services.GetService(typeof(TotService.Runs.IRunStore))!;
         var owner = Owner();
         // A run "executing" on a replica that died: its lease is never renewed.
         var orphan = new RunRecord

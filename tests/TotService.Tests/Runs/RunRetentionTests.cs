@@ -1,5 +1,5 @@
-using TotService.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using TotService.Runs;
 
 namespace TotService.Tests.Runs;
 

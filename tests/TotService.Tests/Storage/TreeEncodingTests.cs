@@ -1,7 +1,7 @@
 using System.Text;
 using TotService.Engine.Search;
 using TotService.Engine.Sessions;
-using TotService.Storage;
+using TotService.Trees;
 
 namespace TotService.Tests.Storage;
 

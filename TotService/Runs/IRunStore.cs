@@ -1,11 +1,10 @@
-using TotService.Runs;
 
-namespace TotService.Storage;
+namespace TotService.Runs;
 
 /// <summary>
 /// Shared state of server-driven runs: records, results, leases and cancel flags. Every entry expires after
-/// the configured TTL. Implementations: <see cref="RedisRunStore"/> (shared by replicas) and
-/// <see cref="InMemoryRunStore"/> (one process, no Redis configured).
+/// the configured TTL. Implementations: <c>Storage.RedisRunStore</c> (shared by replicas) and
+/// <c>Storage.InMemoryRunStore</c> (one process, no Redis configured).
 /// </summary>
 public interface IRunStore
 {

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace TotService.Mcp;
+namespace TotService.Protocol;
 
 /// <summary>Closed set of JSON-RPC method names used as metric tags (client-sent names never become tags).</summary>
 public static class McpMethodNames

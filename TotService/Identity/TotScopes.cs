@@ -1,7 +1,6 @@
 using System.Security.Claims;
-using TotService.Authentication;
 
-namespace TotService.Authorization;
+namespace TotService.Identity;
 
 /// <summary>The OAuth scopes TotService understands; each is also the name of the authorization policy requiring it.</summary>
 public static class TotScopes

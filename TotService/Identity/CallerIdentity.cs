@@ -1,11 +1,11 @@
 using System.Collections.Frozen;
 using System.Security.Claims;
 
-namespace TotService.Authentication;
+namespace TotService.Identity;
 
 /// <summary>
 /// The identity of a validated KeyService token, built once per token and shared, read-only, by every request that
-/// presents the same token (see <see cref="CachingJsonWebTokenHandler"/>). What the MCP pipeline asks on every
+/// presents the same token (see <c>CachingJsonWebTokenHandler</c>). What the MCP pipeline asks on every
 /// request (subject, client id, granted scopes) is computed here once instead of by scanning and splitting claims
 /// per call (docs/BENCHMARKS.md: claim lookups were a fifth of a tool call's allocations). Claim names compare
 /// ordinally, as JWT claim names are case-sensitive (RFC 7519 section 4).

@@ -1,6 +1,6 @@
-namespace TotService.Storage;
+namespace TotService.Runs;
 
-/// <summary>Tells every replica that a run should stop (Redis pub/sub on <see cref="StorageKeys.CancelChannel"/>).</summary>
+/// <summary>Tells every replica that a run should stop (Redis pub/sub on <c>StorageKeys.CancelChannel</c>).</summary>
 public interface IRunCancellationBus
 {
     Task PublishAsync(string runId, CancellationToken cancellationToken);

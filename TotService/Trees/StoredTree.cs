@@ -1,4 +1,4 @@
-namespace TotService.Storage;
+namespace TotService.Trees;
 
 /// <summary>
 /// A client-driven tree as the store holds it: an immutable header (task, constraints, settings) and one encoded

@@ -1,11 +1,11 @@
 using System.Buffers;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using TotService.Engine.Search;
 using TotService.Engine.Sessions;
 using TotService.Engine.Tree;
 
-namespace TotService.Storage;
+namespace TotService.Trees;
 
 /// <summary>
 /// The stored shape of a tree: a header and one short-keyed JSON object per node. Each text is stored once: a node's

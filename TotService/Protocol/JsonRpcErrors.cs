@@ -3,7 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 
-namespace TotService.Mcp;
+namespace TotService.Protocol;
 
 /// <summary>JSON-RPC 2.0 error bodies for requests refused before the MCP SDK sees them, in the SDK's own types.</summary>
 public static class JsonRpcErrors

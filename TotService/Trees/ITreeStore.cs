@@ -1,4 +1,4 @@
-namespace TotService.Storage;
+namespace TotService.Trees;
 
 /// <summary>
 /// Client-driven trees, shared by replicas, one field per node. Writes are compare-and-set on the tree's version

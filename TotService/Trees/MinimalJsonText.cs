@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
-namespace TotService.Storage;
+namespace TotService.Trees;
 
 /// <summary>
 /// Writes JSON strings as UTF-8 escaping only what JSON requires (quote, backslash, control characters): the

@@ -1,4 +1,4 @@
-namespace TotService.Storage;
+namespace TotService.Runs;
 
 /// <summary>
 /// A run's result for the store, written only if the owner's usage <paramref name="ExpectedClientRevision"/> is

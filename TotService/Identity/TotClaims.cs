@@ -1,4 +1,4 @@
-namespace TotService.Authentication;
+namespace TotService.Identity;
 
 /// <summary>Claim names as they appear in KeyService tokens (inbound claim mapping is off).</summary>
 public static class TotClaims
