@@ -130,7 +130,7 @@ internal sealed class SearchRun(
         var best = tree.BestNode();
         var bestPath = best is null ? [] : tree.PathTo(best.Id);
         var answer = best is null ? null : await FinalizeAsync(bestPath, token);
-        return new SearchResult
+        var result = new SearchResult
         {
             StopReason = reason,
             Solved = best?.Status == NodeStatus.Solution,
@@ -145,6 +145,12 @@ internal sealed class SearchRun(
             Error = error,
             Tree = tree.ToSnapshot(),
         };
+
+        // Every result leaves through here: one that says "not solved" beside a solution (or the reverse) is an engine bug.
+        var disagreements = result.Disagreements();
+        return disagreements.Count == 0
+            ? result
+            : throw new InvalidOperationException($"The search result contradicts itself: {string.Join("; ", disagreements)}.");
     }
 
     private async Task<string> FinalizeAsync(IReadOnlyList<ThoughtNode> bestPath, CancellationToken token)

@@ -18,6 +18,9 @@ public sealed class ThoughtSearchEngine(TimeProvider timeProvider, EngineMetrics
     /// The problem or settings are invalid (see their <c>Validate</c> methods), or the generator rejects the task
     /// (e.g. a Game of 24 task that is not a list of numbers).
     /// </exception>
+    /// <exception cref="InvalidOperationException">
+    /// The result would contradict itself (see <see cref="SearchResult.Disagreements"/>): an engine bug, never returned.
+    /// </exception>
     public async Task<SearchResult> RunAsync(
         ThoughtProblem problem,
         SearchSettings settings,

@@ -21,6 +21,7 @@ public sealed record AccuracyOptions
           --fake-good RANKS     ranks it is good at in tree search, e.g. 901-906 (default none)
           --fake-cot-good RANKS ranks it answers right with chain of thought
           --fake-io-good RANKS  ranks it answers right with input-output prompting
+          --fake-answer-bad RANKS ranks where its answer line at the end of a search is wrong, good search or not
         """;
 
     public string? Endpoint { get; init; }
@@ -53,6 +54,8 @@ public sealed record AccuracyOptions
 
     public (int From, int To)? FakeIoGood { get; init; }
 
+    public (int From, int To)? FakeAnswerBad { get; init; }
+
     /// <summary>The arguments as given, for the report.</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];
 
@@ -82,6 +85,7 @@ public sealed record AccuracyOptions
                 "--fake-good" => options with { FakeGood = Range(Value(), "--fake-good") },
                 "--fake-cot-good" => options with { FakeCotGood = Range(Value(), "--fake-cot-good") },
                 "--fake-io-good" => options with { FakeIoGood = Range(Value(), "--fake-io-good") },
+                "--fake-answer-bad" => options with { FakeAnswerBad = Range(Value(), "--fake-answer-bad") },
                 var other => throw new ArgumentException($"Unknown option '{other}'."),
             };
         }

@@ -82,7 +82,7 @@ public sealed record AccuracyReport(
             md.AppendLine(Invariant($"| {Name(m.Method)} | {m.Solved}/{m.Puzzles} | {m.SuccessRate:P1} | {m.ModelCalls} | {m.MalformedOutputs} | {m.PromptTokens} | {m.CompletionTokens} | {m.WallSeconds:0.0} | {m.FailedRuns} |"));
         }
 
-        md.AppendLine().AppendLine("ToT is the paper's `propose1_value3_greedy5`: one propose call per kept state, three value samples per new state, the 5 best kept per step, 4 steps. CoT and IO are one call per puzzle. Every answer is checked by the exact verifier.");
+        md.AppendLine().AppendLine("ToT is the paper's `propose1_value3_greedy5`: one propose call per kept state, three value samples per new state, the 5 best kept per step; a step that leaves only 24 is a verified answer (the model's answer line and the last-step judgement are still asked and recorded). CoT and IO are one call per puzzle. Every answer is checked by the exact verifier.");
         md.AppendLine().AppendLine(Invariant($"## Failures ({Failures.Count})")).AppendLine();
         foreach (var f in Failures)
         {

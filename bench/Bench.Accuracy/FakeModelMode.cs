@@ -11,7 +11,8 @@ public static class FakeModelMode
         int[][] Ranks((int From, int To)? range) => range is not { } r
             ? []
             : [.. all.Where(p => p.Rank >= r.From && p.Rank <= r.To).Select(p => p.Puzzle.Split(' ').Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture)).ToArray())];
-        var model = new Game24FakeModel(Ranks(options.FakeGood), Ranks(options.FakeCotGood), Ranks(options.FakeIoGood));
+        var model = new Game24FakeModel(Ranks(options.FakeGood), Ranks(options.FakeCotGood), Ranks(options.FakeIoGood),
+            wrongSearchAnswers: Ranks(options.FakeAnswerBad));
         return FakeOpenAiServer.StartAsync(new FakeScript { Model = model }, cancellationToken);
     }
 }

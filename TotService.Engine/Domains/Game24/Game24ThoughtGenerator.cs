@@ -6,7 +6,7 @@ namespace TotService.Engine.Domains.Game24;
 
 /// <summary>
 /// Proposes every legal step: one of + - * / on two of the remaining numbers, exact arithmetic,
-/// duplicates (same remaining multiset) dropped. The count hint is ignored: the evaluator is exact,
+/// duplicates (same remaining multiset; at the goal, the same expression) dropped. The count hint is ignored: the evaluator is exact,
 /// so pruning by the search beats guessing which steps to leave out.
 /// </summary>
 public sealed class Game24ThoughtGenerator : IThoughtGenerator
@@ -29,10 +29,10 @@ public sealed class Game24ThoughtGenerator : IThoughtGenerator
                 {
                     var (left, right) = swapped ? (terms[j], terms[i]) : (terms[i], terms[j]);
                     var next = new Game24State([.. rest, new Game24Term(value, $"({left.Expression} {op} {right.Expression})")]);
-                    if (seen.Add(next.Key))
+                    if (seen.Add(next.SearchKey))
                     {
                         var thought = $"{left.Value} {op} {right.Value} = {value} (left: {next.ValuesText})";
-                        candidates.Add(new ThoughtCandidate(thought, next.ToString(), next.Key, IsFinal: next.Terms.Count == 1));
+                        candidates.Add(new ThoughtCandidate(thought, next.ToString(), next.SearchKey, IsFinal: next.Terms.Count == 1));
                     }
                 }
             }

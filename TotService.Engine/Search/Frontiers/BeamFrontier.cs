@@ -4,7 +4,9 @@ namespace TotService.Engine.Search.Frontiers;
 
 /// <summary>
 /// Level-synchronous beam: when the current level is used up, the shallowest waiting level is cut to the
-/// <see cref="SearchSettings.Breadth"/> best DISTINCT states (by state key); the rest are pruned.
+/// <see cref="SearchSettings.Breadth"/> best DISTINCT states (by state key); the rest are pruned. The level is ranked by
+/// score, equal scores by age (lower id first: the order the candidates were proposed in), so of two duplicates the one
+/// worth more is kept, and the cut is the same on every run.
 /// </summary>
 internal sealed class BeamFrontier(ThoughtTree tree, SearchSettings settings) : Frontier(tree, settings)
 {

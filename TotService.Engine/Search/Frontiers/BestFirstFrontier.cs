@@ -5,7 +5,8 @@ namespace TotService.Engine.Search.Frontiers;
 /// <summary>
 /// A priority queue on score holding at most <see cref="SearchSettings.MaxFrontier"/> nodes: beyond that the
 /// worst is evicted (pruned), so memory stays bounded and the search does not degrade into plain BFS.
-/// States already seen are pruned as duplicates.
+/// Of two nodes with the same state only the one worth more stays (see <see cref="Frontier.ClaimState"/>).
+/// Ties between equal scores go to the deeper node, then the older (lower id).
 /// </summary>
 internal sealed class BestFirstFrontier(ThoughtTree tree, SearchSettings settings) : Frontier(tree, settings)
 {
@@ -14,8 +15,6 @@ internal sealed class BestFirstFrontier(ThoughtTree tree, SearchSettings setting
         ScoreOf(b).CompareTo(ScoreOf(a)) is not 0 and var byScore ? byScore
         : b.Depth.CompareTo(a.Depth) is not 0 and var byDepth ? byDepth
         : a.Id.CompareTo(b.Id)));
-
-    private readonly HashSet<string> seenStates = new(StringComparer.Ordinal);
 
     public override bool TryTakeNext(out int nodeId)
     {
@@ -34,10 +33,14 @@ internal sealed class BestFirstFrontier(ThoughtTree tree, SearchSettings setting
     {
         foreach (var node in nodes)
         {
-            if (!seenStates.Add(node.StateKey))
+            if (!ClaimState(node, out var displaced))
             {
-                Prune(node);
                 continue;
+            }
+
+            if (displaced is not null)
+            {
+                queue.Remove(displaced);
             }
 
             queue.Add(node);

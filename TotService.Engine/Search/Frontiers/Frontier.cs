@@ -10,6 +10,9 @@ namespace TotService.Engine.Search.Frontiers;
 /// </summary>
 internal abstract class Frontier(ThoughtTree tree, SearchSettings settings)
 {
+    // State key -> the node that holds it: nodes with the same key have the same future, so only one is searched.
+    private readonly Dictionary<string, int> stateHolders = new(StringComparer.Ordinal);
+
     protected ThoughtTree Tree => tree;
 
     protected SearchSettings Settings => settings;
@@ -41,6 +44,32 @@ internal abstract class Frontier(ThoughtTree tree, SearchSettings settings)
     protected abstract void AddAdmitted(IReadOnlyList<ThoughtNode> nodes);
 
     protected void Prune(ThoughtNode node) => tree.SetStatus(node.Id, NodeStatus.Pruned);
+
+    /// <summary>
+    /// Settles a node against the earlier node holding the same state key, so a duplicate worth more is never dropped
+    /// for one worth less: the higher score holds the state and, on equal scores, the older node (the lower id). A holder
+    /// already expanded keeps the state (its future has been searched); one pruned since (evicted or cut) gave it up.
+    /// The loser is pruned. Returns false when <paramref name="node"/> lost; <paramref name="displaced"/> is the
+    /// waiting holder it replaced, which the strategy must stop offering.
+    /// </summary>
+    protected bool ClaimState(ThoughtNode node, out ThoughtNode? displaced)
+    {
+        displaced = null;
+        if (stateHolders.TryGetValue(node.StateKey, out var holderId) && tree[holderId] is { Status: not NodeStatus.Pruned } holder)
+        {
+            if (holder.Status != NodeStatus.Open || ScoreOf(holder) >= ScoreOf(node))
+            {
+                Prune(node);
+                return false;
+            }
+
+            Prune(holder);
+            displaced = holder;
+        }
+
+        stateHolders[node.StateKey] = node.Id;
+        return true;
+    }
 
     /// <summary>The root has no score; it sorts as 0 but is always alone when it matters.</summary>
     protected static double ScoreOf(ThoughtNode node) => node.Score ?? 0;

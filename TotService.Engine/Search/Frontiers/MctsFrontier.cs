@@ -8,14 +8,14 @@ namespace TotService.Engine.Search.Frontiers;
 /// (as in Language Agent Tree Search), 0 for a dead end, and is backpropagated to the node and every ancestor. A node's
 /// value is the mean of its own evaluation and everything backpropagated through it; UCT adds
 /// c * sqrt(ln(N(parent) + 1) / (N(node) + 1)). The statistics follow from the tree alone, so a client-driven tree
-/// rebuilt from its snapshot makes the same choice. States already seen are pruned.
+/// rebuilt from its snapshot makes the same choice. Of two nodes with the same state only the one worth more stays
+/// (see <see cref="Frontier.ClaimState"/>); equal UCT values go to the older child (lower id).
 /// </summary>
 internal sealed class MctsFrontier(ThoughtTree tree, SearchSettings settings) : Frontier(tree, settings)
 {
     private readonly Dictionary<int, (int Visits, double Total)> statistics = [];
     private readonly HashSet<int> backpropagated = [];
     private readonly HashSet<int> expandable = [];
-    private readonly HashSet<string> seenStates = new(StringComparer.Ordinal);
 
     /// <summary>Iterations backpropagated through the node.</summary>
     public int Visits(int nodeId) => statistics.GetValueOrDefault(nodeId).Visits;
@@ -67,13 +67,13 @@ internal sealed class MctsFrontier(ThoughtTree tree, SearchSettings settings) : 
     {
         foreach (var node in nodes)
         {
-            if (seenStates.Add(node.StateKey))
+            if (ClaimState(node, out var displaced))
             {
                 expandable.Add(node.Id);
-            }
-            else
-            {
-                Prune(node);
+                if (displaced is not null)
+                {
+                    expandable.Remove(displaced.Id);
+                }
             }
         }
     }

@@ -6,7 +6,8 @@ namespace FakeOpenAi;
 /// A scripted Game of 24 model. On the puzzles it is good at (and every state reachable from them) it proposes legal
 /// steps, those that keep 24 reachable first, judges states truthfully and writes correct answers. Everywhere else it
 /// writes wrong arithmetic, uses numbers that are not left, judges backwards and writes wrong answers. Tree search,
-/// chain of thought and input-output prompting can each be good on a different set of puzzles.
+/// chain of thought and input-output prompting can each be good on a different set of puzzles, and the answer line it
+/// writes at the end of a search can be made wrong on puzzles whose search it does well.
 /// </summary>
 public sealed class Game24FakeModel : IFakeModel
 {
@@ -17,8 +18,12 @@ public sealed class Game24FakeModel : IFakeModel
     private readonly HashSet<string> searchStates = new(StringComparer.Ordinal);
     private readonly HashSet<string> cotPuzzles;
     private readonly HashSet<string> ioPuzzles;
+    private readonly HashSet<string> wrongSearchAnswers;
 
-    public Game24FakeModel(IEnumerable<int[]> goodForSearch, IEnumerable<int[]> goodForCot, IEnumerable<int[]> goodForIo, int stepsPerProposal = DefaultStepsPerProposal)
+    /// <param name="wrongSearchAnswers">Puzzles whose answer line after a search's last step is wrong even where the search is good.</param>
+    public Game24FakeModel(
+        IEnumerable<int[]> goodForSearch, IEnumerable<int[]> goodForCot, IEnumerable<int[]> goodForIo, int stepsPerProposal = DefaultStepsPerProposal,
+        IEnumerable<int[]>? wrongSearchAnswers = null)
     {
         this.stepsPerProposal = stepsPerProposal;
         foreach (var puzzle in goodForSearch)
@@ -28,6 +33,7 @@ public sealed class Game24FakeModel : IFakeModel
 
         cotPuzzles = goodForCot.Select(KeyOf).ToHashSet(StringComparer.Ordinal);
         ioPuzzles = goodForIo.Select(KeyOf).ToHashSet(StringComparer.Ordinal);
+        this.wrongSearchAnswers = (wrongSearchAnswers ?? []).Select(KeyOf).ToHashSet(StringComparer.Ordinal);
     }
 
     public string? Reply(string prompt, int sample)
@@ -59,7 +65,8 @@ public sealed class Game24FakeModel : IFakeModel
         if (prompt.Contains("Steps:", StringComparison.Ordinal))
         {
             var searchStep = !lines[^1].StartsWith("Steps:", StringComparison.Ordinal);
-            var good = searchStep ? searchStates.Contains(Game24Oracle.Key(puzzle)) : cotPuzzles.Contains(Game24Oracle.Key(puzzle));
+            var key = Game24Oracle.Key(puzzle);
+            var good = searchStep ? searchStates.Contains(key) && !wrongSearchAnswers.Contains(key) : cotPuzzles.Contains(key);
             return (searchStep ? "" : "(steps omitted)\n") + Answer(puzzle, good);
         }
 

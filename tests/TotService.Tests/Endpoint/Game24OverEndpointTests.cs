@@ -41,17 +41,19 @@ public sealed class Game24OverEndpointTests : IAsyncLifetime
             var (value, literals) = IndependentArithmetic.Evaluate(result.Answer!.Split('=')[0]);
             Assert.True(IndependentArithmetic.IsTwentyFour(value), result.Answer);
             Assert.Equal(numbers.Order(), literals.Order());
-            Assert.Equal(4, result.BestPath[^1].Depth);
-            Assert.StartsWith("Answer:", result.BestPath[^1].Thought, StringComparison.Ordinal);
+            Assert.Equal(3, result.BestPath[^1].Depth);
+            Assert.EndsWith("(left: 24)", result.BestPath[^1].Thought, StringComparison.Ordinal);
 
+            // A step that leaves one number ends its path: depth 3 holds answers (and misses), none cut by the beam.
             var nodes = result.Tree.Nodes;
-            for (var depth = 1; depth <= 3; depth++)
+            Assert.All(nodes.Where(n => n.Depth == 3), n => Assert.True(n.IsFinal && n.Status != NodeStatus.Pruned, n.Thought));
+            for (var depth = 1; depth <= 2; depth++)
             {
                 var level = nodes.Where(n => n.Depth == depth).ToList();
                 var kept = level.Where(n => n.Status != NodeStatus.Pruned).ToList();
                 var pruned = level.Where(n => n.Status == NodeStatus.Pruned).ToList();
                 Assert.InRange(kept.Count, 1, 5);
-                if (depth < 3)
+                if (depth < 2)
                 {
                     Assert.Equal(5, kept.Count(n => n.Status == NodeStatus.Expanded));
                     Assert.NotEmpty(pruned);

@@ -126,7 +126,8 @@ internal static partial class Game24ReplyParser
 
         var next = new Game24State([.. terms, new Game24Term(value, $"({left.Expression} {op} {right.Expression})")]);
         var thought = $"{left.Value} {op} {right.Value} = {value} (left: {next.ValuesText})";
-        return new ThoughtCandidate(thought, next.ToString(), next.Key, IsFinal: false);
+        // A step that leaves one number ends the path: with 24 it is a verified answer, with anything else a dead end.
+        return new ThoughtCandidate(thought, next.ToString(), next.SearchKey, IsFinal: next.Terms.Count == 1);
     }
 
     /// <summary>Removes and returns the first term the written number stands for.</summary>

@@ -19,7 +19,7 @@ public sealed class Game24BenchmarkTests(ITestOutputHelper output)
 
         var outcomes = await SolveAllAsync(puzzles);
 
-        Assert.All(outcomes, o => AssertVerifiedSolution(o.Numbers, o.Result));
+        Assert.All(outcomes, o => Game24Assertions.VerifiedSolution(o.Numbers, o.Result));
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public sealed class Game24BenchmarkTests(ITestOutputHelper output)
             if (IndependentArithmetic.IsSolvable(numbers.Select(n => (double)n).ToList()))
             {
                 solvable++;
-                AssertVerifiedSolution(numbers, result);
+                Game24Assertions.VerifiedSolution(numbers, result);
             }
             else
             {
@@ -65,17 +65,5 @@ public sealed class Game24BenchmarkTests(ITestOutputHelper output)
             $"nodes per puzzle: mean {results.Average(r => r.NodeCount):0.0}, max {results.Max(r => r.NodeCount)}; " +
             $"expansions per puzzle: mean {results.Average(r => r.NodesExpanded):0.0}; solved {results.Count(r => r.Solved)}.");
         return outcomes;
-    }
-
-    private static void AssertVerifiedSolution(int[] numbers, SearchResult result)
-    {
-        var puzzle = string.Join(' ', numbers);
-        Assert.True(result.Solved, $"{puzzle}: not solved ({result.StopReason}).");
-        Assert.Equal(StopReason.SolutionFound, result.StopReason);
-        Assert.NotNull(result.Answer);
-        var expression = result.Answer.Split('=')[0];
-        var (value, literals) = IndependentArithmetic.Evaluate(expression);
-        Assert.True(IndependentArithmetic.IsTwentyFour(value), $"{puzzle}: '{result.Answer}' evaluates to {value}.");
-        Assert.Equal(numbers.Order(), literals.Order());
     }
 }
