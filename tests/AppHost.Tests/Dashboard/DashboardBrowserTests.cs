@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using AppHost.Lifecycle;
 using AppHost.Tests.Infrastructure;
 using AppModelTesting;
 using Aspire.Hosting.Testing;
@@ -16,8 +15,8 @@ public sealed class DashboardAppModel : TestAppModel
 
     protected override IEnumerable<string> Settings =>
     [
-        $"ASPNETCORE_URLS=http://localhost:{FreePort()}",
-        $"ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://localhost:{FreePort()}",
+        $"ASPNETCORE_URLS=http://localhost:{FreePort.Next()}",
+        $"ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://localhost:{FreePort.Next()}",
         "ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
         "AppHost:Prometheus=true",
     ];
@@ -58,13 +57,6 @@ public sealed class DashboardAppModel : TestAppModel
             }
         }
         throw new InvalidOperationException($"No dashboard process listening on {url} with a telemetry API key.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

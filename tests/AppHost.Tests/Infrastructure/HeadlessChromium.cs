@@ -5,6 +5,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AppModelTesting;
 
 namespace AppHost.Tests.Infrastructure;
 
@@ -35,8 +36,7 @@ internal sealed class HeadlessChromium : IAsyncDisposable
 
     public static async Task<HeadlessChromium> LaunchAsync(TimeSpan timeout)
     {
-        var profile = Path.Combine(Path.GetTempPath(), "apphost-tests-chromium-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(profile);
+        var profile = Directory.CreateTempSubdirectory("apphost-tests-chromium-").FullName;
         var startInfo = new ProcessStartInfo(ExecutablePath)
         {
             RedirectStandardError = true,
@@ -73,19 +73,11 @@ internal sealed class HeadlessChromium : IAsyncDisposable
 
             // Attach to the page Chromium opened (its own WebSocket), found through the HTTP listing.
             using var http = new HttpClient { BaseAddress = new Uri($"http://{browserSocket.Authority}") };
-            var deadline = DateTime.UtcNow + timeout;
-            string? pageSocket = null;
-            while (pageSocket is null && DateTime.UtcNow < deadline)
-            {
-                var targets = await http.GetFromJsonAsync<JsonArray>(new Uri("/json/list", UriKind.Relative));
-                pageSocket = targets?.FirstOrDefault(t => (string?)t?["type"] == "page")?["webSocketDebuggerUrl"]?.GetValue<string>();
-                if (pageSocket is null)
-                {
-                    await Task.Delay(100);
-                }
-            }
-            await browser._socket.ConnectAsync(new Uri(pageSocket ?? throw new TimeoutException("Chromium opened no page.")), CancellationToken.None)
-                .WaitAsync(timeout);
+            var pageSocket = await Eventually.ReachesAsync("Chromium to list the page it opened", timeout,
+                async cancellationToken => (await http.GetFromJsonAsync<JsonArray>(new Uri("/json/list", UriKind.Relative), cancellationToken))
+                    ?.FirstOrDefault(t => (string?)t?["type"] == "page")?["webSocketDebuggerUrl"]?.GetValue<string>(),
+                socket => socket is not null, _ => "no page", TimeSpan.FromMilliseconds(100));
+            await browser._socket.ConnectAsync(new Uri(pageSocket!), CancellationToken.None).WaitAsync(timeout);
             browser._receiving = browser.ReceiveAsync();
             await browser.SendAsync("Page.enable", null, timeout);
             await browser.SendAsync("Runtime.enable", null, timeout);
@@ -145,26 +137,25 @@ internal sealed class HeadlessChromium : IAsyncDisposable
     /// <summary>Polls <paramref name="expression"/> until it is true; on timeout fails with <paramref name="describe"/>'s value.</summary>
     public async Task WaitForAsync(string expression, TimeSpan timeout, string describe = "document.body ? document.body.innerText.slice(0, 2000) : ''")
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        try
         {
-            try
+            await Eventually.TrueAsync($"`{expression}`", timeout, async _ =>
             {
-                if (await EvaluateAsync($"Boolean({expression})", TimeSpan.FromSeconds(5)) is JsonValue value && value.GetValue<bool>())
+                try
                 {
-                    return;
+                    return await EvaluateAsync($"Boolean({expression})", TimeSpan.FromSeconds(5)) is JsonValue value && value.GetValue<bool>();
                 }
-            }
-            catch (InvalidOperationException)
-            {
-                // The page is navigating; try again.
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                var state = await EvaluateAsync(describe, TimeSpan.FromSeconds(5));
-                throw new TimeoutException($"Waited {timeout} for `{expression}`. Page shows:\n{state}");
-            }
-            await Task.Delay(250);
+                catch (InvalidOperationException)
+                {
+                    // The page is navigating; try again.
+                    return false;
+                }
+            }, TimeSpan.FromMilliseconds(250));
+        }
+        catch (TimeoutException waited)
+        {
+            var state = await EvaluateAsync(describe, TimeSpan.FromSeconds(5));
+            throw new TimeoutException($"{waited.Message} Page shows:\n{state}");
         }
     }
 
