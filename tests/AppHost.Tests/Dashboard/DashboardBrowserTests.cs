@@ -2,6 +2,7 @@ using AppHost.Lifecycle;
 using AppHost.Tests.Infrastructure;
 using AppModelTesting;
 using Aspire.Hosting.Testing;
+using PuppeteerSharp;
 
 namespace AppHost.Tests.Dashboard;
 
@@ -81,18 +82,28 @@ public sealed class DashboardBrowserTests(DashboardAppModel model)
         Assert.NotNull(login);
 
         await using var browser = await HeadlessChromium.LaunchAsync(PageTimeout);
-        await browser.NavigateAsync(login, PageTimeout);
+        await using var page = await browser.NewPageAsync();
+        page.DefaultTimeout = (int)PageTimeout.TotalMilliseconds;
+        await page.GoToAsync(login.ToString());
         var names = string.Join(",", model.ProcessResources.Select(r => $"'{r}'"));
         // Every resource's row says Running, and no row reports a health problem.
-        await browser.WaitForAsync(
-            $"(() => {{ const t = document.body ? document.body.innerText : ''; " +
+        var allRunning =
+            $"() => {{ const t = document.body ? document.body.innerText : ''; " +
             $"return [{names}].every(n => t.includes(n)) && (t.match(/Running/g) || []).length >= {model.ProcessResources.Count()} " +
-            "&& !/Unhealthy|Starting|Waiting|Not started/.test(t); })()",
-            PageTimeout);
+            "&& !/Unhealthy|Starting|Waiting|Not started/.test(t); }";
+        try
+        {
+            await page.WaitForFunctionAsync(allRunning, new WaitForFunctionOptions { PollingInterval = 250 });
+        }
+        catch (WaitTaskTimeoutException)
+        {
+            var shows = await page.EvaluateExpressionAsync<string>("document.body ? document.body.innerText.slice(0, 2000) : ''");
+            Assert.Fail($"Waited {PageTimeout} for every resource to be Running and healthy. Page shows:\n{shows}");
+        }
 
         Directory.CreateDirectory(RepositoryRoot.TestResults);
         var screenshot = Path.Combine(RepositoryRoot.TestResults, "dashboard-resources.png");
-        await browser.ScreenshotAsync(screenshot, PageTimeout);
+        await page.ScreenshotAsync(screenshot, new ScreenshotOptions { FullPage = true });
         Assert.True(new FileInfo(screenshot).Length > 10_000, "the screenshot is (almost) empty");
         TestContext.Current.TestOutputHelper?.WriteLine($"screenshot: {screenshot}");
     }
