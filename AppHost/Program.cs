@@ -1,11 +1,14 @@
+using AppHost;
+using AppHost.Lifecycle;
 using AppHost.Publishing;
 using AppHost.Resources;
+using AppHost.ServiceWiring;
 
 var builder = DistributedApplication.CreateBuilder(args);
 var settings = AppHostSettings.Read(builder.Configuration);
-if (BusyPorts.Check(builder, settings) is { } busyPort)
+if ((KnownPublishers.Check(builder.Configuration) ?? BusyPorts.Check(builder, settings)) is { } refusal)
 {
-    Console.Error.WriteLine(busyPort);
+    Console.Error.WriteLine(refusal);
     return 1;
 }
 using var runFolder = new PrivateRunFolder(builder.ExecutionContext);
@@ -31,7 +34,8 @@ totservice.WithTokenValidationSettings(issuer: keyservice);
 builder.AddPrometheus(settings, runFolder, keyservice, totservice);
 builder.AnnounceMcpEndpoint(keyservice, totservice, devClientSecret, runFolder);
 builder.WaitForProcessesOnExit();
+builder.AddKubernetesPublishing();
 
-await builder.Build().RunAsync();
-await builder.PublishKubernetesAsync();
-return 0;
+var app = builder.Build();
+await app.RunAsync();
+return app.ExitCode();

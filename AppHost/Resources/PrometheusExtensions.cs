@@ -1,4 +1,5 @@
 using System.Text;
+using AppHost.Lifecycle;
 
 namespace AppHost.Resources;
 

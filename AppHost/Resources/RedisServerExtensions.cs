@@ -1,3 +1,4 @@
+using AppHost.Lifecycle;
 using HealthChecks.Redis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

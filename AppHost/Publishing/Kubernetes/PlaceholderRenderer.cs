@@ -10,7 +10,7 @@ namespace AppHost.Publishing.Kubernetes;
 /// <c>{x.connectionString}</c> and a <c>value.v0</c>'s <c>{x.value}</c> are rendered from that resource's own expression, a secret <c>{p.value}</c> becomes
 /// <c>$(P)</c> (a container variable read from the Secret) and a plain one its configured value.
 /// </summary>
-internal sealed partial class PlaceholderRenderer(AspireManifest manifest, IReadOnlyDictionary<string, WorkloadPlan> plans, IConfiguration parameters)
+internal sealed partial class PlaceholderRenderer(AspireManifest manifest, IReadOnlyDictionary<string, WorkloadEndpoint> endpoints, IConfiguration parameters)
 {
     /// <summary>What an expression rendered to, the secret parameters it embeds and the workloads it connects to in the cluster.</summary>
     public sealed record Rendered(string Value, IReadOnlyList<ManifestResource> Secrets, IReadOnlySet<string> Connections);
@@ -60,7 +60,7 @@ internal sealed partial class PlaceholderRenderer(AspireManifest manifest, IRead
             {
                 var connectionString = resource.ConnectionString
                     ?? throw new InvalidOperationException($"{context}: '{match.Value}': resource '{name}' has no connection string.");
-                if (plans.ContainsKey(name))
+                if (endpoints.ContainsKey(name))
                 {
                     connections.Add(name);
                 }
@@ -77,31 +77,31 @@ internal sealed partial class PlaceholderRenderer(AspireManifest manifest, IRead
 
     private string Endpoint(string placeholder, string context, ManifestResource resource, string bindingName, string property, bool preferPublicUrls, SortedSet<string> connections)
     {
-        if (!plans.TryGetValue(resource.Name, out var plan))
+        if (!endpoints.TryGetValue(resource.Name, out var endpoint))
         {
             throw new InvalidOperationException($"{context}: '{placeholder}': '{resource.Name}' ({resource.Type}) is not a workload with endpoints.");
         }
-        if (plan.PortName != bindingName)
+        if (endpoint.PortName != bindingName)
         {
-            throw new InvalidOperationException($"{context}: '{placeholder}': '{resource.Name}' has no binding '{bindingName}' (it has '{plan.PortName}').");
+            throw new InvalidOperationException($"{context}: '{placeholder}': '{resource.Name}' has no binding '{bindingName}' (it has '{endpoint.PortName}').");
         }
         if (property == "scheme")
         {
-            return plan.Scheme;
+            return endpoint.Scheme;
         }
-        if (property == "url" && preferPublicUrls && plan.PublicUrl is { } publicUrl)
+        if (property == "url" && preferPublicUrls && endpoint.PublicUrl is { } publicUrl)
         {
             // Public URLs go through the ingress controller, not pod to pod: no NetworkPolicy edge.
             return publicUrl;
         }
         var value = property switch
         {
-            "url" => plan.InternalUrl,
-            "host" => plan.Name,
-            "port" or "targetPort" => plan.Port.ToString(CultureInfo.InvariantCulture),
+            "url" => endpoint.InternalUrl,
+            "host" => endpoint.Name,
+            "port" or "targetPort" => endpoint.Port.ToString(CultureInfo.InvariantCulture),
             _ => throw new InvalidOperationException($"{context}: unknown endpoint property in '{placeholder}' (known: url, host, port, targetPort, scheme)."),
         };
-        connections.Add(plan.Name);
+        connections.Add(endpoint.Name);
         return value;
     }
 

@@ -26,7 +26,7 @@ internal static class WorkloadFactory
     public static V1ConfigMap ConfigMap(WorkloadPlan plan)
     {
         var map = KubernetesObjects.Create<V1ConfigMap>(plan.ConfigMapName, plan.Labels);
-        map.Data = plan.Config;
+        map.Data = new SortedDictionary<string, string>(plan.Config.ToDictionary(), StringComparer.Ordinal);
         return map;
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using k8s.Models;
 using Microsoft.Extensions.Configuration;
 
@@ -12,37 +11,30 @@ internal enum WorkloadKind
 }
 
 /// <summary>
-/// One manifest resource as the cluster sees it: replicas, port, the workloads it connects to, and its settings split
-/// into a ConfigMap (plain values) and container variables that come from the operator's Secret.
+/// One manifest resource as the cluster sees it: replicas, its endpoint, the workloads it connects to, and its settings
+/// split into a ConfigMap (plain values) and container variables that come from the operator's Secret. Built complete
+/// by <see cref="CreateAll"/>: every workload's endpoint is known before any settings are rendered.
 /// </summary>
 internal sealed class WorkloadPlan
 {
     public const string SecretFileSuffix = ".secret.env";
 
-    /// <summary>The .NET container images listen on 8080 (<c>ASPNETCORE_HTTP_PORTS</c>); a project binding has no target port of its own.</summary>
-    private const int ProjectPort = 8080;
-
-    /// <summary>Manifest variables that say where Kestrel listens: <c>ASPNETCORE_URLS</c> replaces them (Kestrel warns when both are set).</summary>
-    private static readonly HashSet<string> ListenVariables = new(StringComparer.Ordinal) { "HTTP_PORTS", "HTTPS_PORTS" };
-
-    private WorkloadPlan(ManifestResource resource, WorkloadKind kind, ManifestBinding binding, KubernetesResourceOptions options, int replicas, int maxReplicas)
+    private WorkloadPlan(
+        ManifestResource resource, WorkloadKind kind, KubernetesResourceOptions options, int replicas, int maxReplicas,
+        WorkloadEndpoint endpoint, WorkloadSettings settings)
     {
         Resource = resource;
         Kind = kind;
-        Binding = binding;
         Options = options;
         Replicas = replicas;
         MaxReplicas = maxReplicas;
-        Port = binding.TargetPort ?? (kind == WorkloadKind.Project
-            ? ProjectPort
-            : throw new InvalidOperationException($"'{resource.Name}': binding '{binding.Name}' has no targetPort."));
+        Endpoint = endpoint;
+        Settings = settings;
     }
 
     public ManifestResource Resource { get; }
 
     public WorkloadKind Kind { get; }
-
-    public ManifestBinding Binding { get; }
 
     public string Name => Resource.Name;
 
@@ -58,37 +50,41 @@ internal sealed class WorkloadPlan
     /// <summary>Pods a rolling update may add on top of the maximum (Deployments surge by one; StatefulSets replace in place).</summary>
     public int Surge => Kind == WorkloadKind.Redis ? 0 : 1;
 
-    public int Port { get; }
+    public WorkloadEndpoint Endpoint { get; }
 
-    public string PortName => Binding.Name;
+    public WorkloadSettings Settings { get; }
 
-    public string Scheme => Binding.Scheme;
+    public int Port => Endpoint.Port;
 
-    public bool IsHttp => Scheme is "http" or "https";
+    public string PortName => Endpoint.PortName;
 
-    public bool IsExternal => Binding.External;
+    public string Scheme => Endpoint.Scheme;
+
+    public bool IsHttp => Endpoint.IsHttp;
+
+    public bool IsExternal => Endpoint.IsExternal;
+
+    public string? PublicUrl => Endpoint.PublicUrl;
+
+    public string InternalUrl => Endpoint.InternalUrl;
 
     /// <summary>Other workloads this one opens connections to (its NetworkPolicy egress, their ingress).</summary>
-    public SortedSet<string> Connections { get; } = new(StringComparer.Ordinal);
+    public IReadOnlySet<string> Connections => Settings.Connections;
 
-    /// <summary>Non-secret settings (ConfigMap <c>{name}-config</c>).</summary>
-    public SortedDictionary<string, string> Config { get; } = new(StringComparer.Ordinal);
+    /// <summary>Non-secret settings (ConfigMap <c>{name}-config</c>), in key order.</summary>
+    public IReadOnlyDictionary<string, string> Config => Settings.Config;
 
     /// <summary>Container variables that carry or embed a secret, in dependency order.</summary>
-    public List<V1EnvVar> SecretEnv { get; } = [];
+    public IReadOnlyList<V1EnvVar> SecretEnv => Settings.SecretEnv;
 
-    /// <summary>Keys of this resource's Secret (<c>{name}-secrets</c>) with a line saying what each holds.</summary>
-    public SortedDictionary<string, string> SecretKeys { get; } = new(StringComparer.Ordinal);
+    /// <summary>Keys of this resource's Secret (<c>{name}-secrets</c>) with a line saying what each holds, in key order.</summary>
+    public IReadOnlyDictionary<string, string> SecretKeys => Settings.SecretKeys;
 
-    public string SecretName => $"{Name}-secrets";
+    public string SecretName => WorkloadSettings.SecretNameOf(Name);
 
     public string ConfigMapName => $"{Name}-config";
 
     public string SecretFileName => $"{Name}{SecretFileSuffix}";
-
-    public string? PublicUrl => IsExternal && Options.Host is { Length: > 0 } host ? $"https://{host}" : null;
-
-    public string InternalUrl => $"{Scheme}://{Name}:{Port.ToString(CultureInfo.InvariantCulture)}";
 
     public IReadOnlyDictionary<string, string> Labels => new SortedDictionary<string, string>(StringComparer.Ordinal)
     {
@@ -101,18 +97,20 @@ internal sealed class WorkloadPlan
     /// <summary>Plans every workload of the manifest, in manifest order; <paramref name="parameters"/> holds plain parameters' values.</summary>
     public static IReadOnlyList<WorkloadPlan> CreateAll(AspireManifest manifest, KubernetesPublishingOptions options, IConfiguration parameters)
     {
-        var plans = manifest.Resources.Where(r => r.IsWorkload).Select(r => Create(r, options)).ToList();
-        var byName = plans.ToDictionary(p => p.Name, StringComparer.Ordinal);
-        var renderer = new PlaceholderRenderer(manifest, byName, parameters);
-        var owners = SecretOwners(manifest, plans, renderer);
-        foreach (var plan in plans)
-        {
-            plan.AddSettings(options, renderer, owners);
-        }
-        return plans;
+        var workloads = manifest.Resources.Where(r => r.IsWorkload).Select(r => Describe(r, options)).ToList();
+        var endpoints = workloads.ToDictionary(w => w.Resource.Name, w => w.Endpoint, StringComparer.Ordinal);
+        var renderer = new PlaceholderRenderer(manifest, endpoints, parameters);
+        var owners = SecretOwners(manifest, workloads, renderer);
+        return workloads
+            .Select(w => new WorkloadPlan(w.Resource, w.Kind, w.Options, w.Replicas, w.MaxReplicas, w.Endpoint,
+                WorkloadSettings.For(w.Resource, w.Kind, w.Options, w.Endpoint, options, renderer, owners)))
+            .ToList();
     }
 
-    private static WorkloadPlan Create(ManifestResource resource, KubernetesPublishingOptions options)
+    /// <summary>What a workload is before its settings are rendered: enough for the others' placeholders to reach it.</summary>
+    private sealed record Workload(ManifestResource Resource, WorkloadKind Kind, KubernetesResourceOptions Options, int Replicas, int MaxReplicas, WorkloadEndpoint Endpoint);
+
+    private static Workload Describe(ManifestResource resource, KubernetesPublishingOptions options)
     {
         var kind = resource.Type switch
         {
@@ -134,7 +132,7 @@ internal sealed class WorkloadPlan
         {
             throw new InvalidOperationException($"'{resource.Name}' is a single Redis primary: Publishing:Kubernetes:Resources:{resource.Name}:Replicas must be 1.");
         }
-        return new WorkloadPlan(resource, kind, resource.Bindings[0], resourceOptions, replicas, maxReplicas);
+        return new Workload(resource, kind, resourceOptions, replicas, maxReplicas, WorkloadEndpoint.For(resource, kind, resourceOptions));
     }
 
     /// <summary><c>docker.io/library/redis:7.4</c>, <c>redis@sha256:...</c>: the repository's last segment is <c>redis</c>.</summary>
@@ -153,18 +151,19 @@ internal sealed class WorkloadPlan
     /// Which workload's Secret holds each secret parameter in use: the resource whose connection string names it
     /// (Redis owns its password), else the first workload, in manifest order, whose settings use it.
     /// </summary>
-    private static Dictionary<string, string> SecretOwners(AspireManifest manifest, IReadOnlyList<WorkloadPlan> plans, PlaceholderRenderer renderer)
+    private static Dictionary<string, string> SecretOwners(AspireManifest manifest, IReadOnlyList<Workload> workloads, PlaceholderRenderer renderer)
     {
         var used = new List<(string Parameter, string User)>();
-        foreach (var plan in plans)
+        foreach (var workload in workloads)
         {
-            foreach (var (name, value) in plan.ManifestEnvironment())
+            var name = workload.Resource.Name;
+            foreach (var (variable, value) in WorkloadSettings.ManifestEnvironment(workload.Resource, workload.Kind, workload.Options))
             {
-                used.AddRange(renderer.Render(value, $"{plan.Name}: env '{name}'", preferPublicUrls: true).Secrets.Select(s => (s.Name, plan.Name)));
+                used.AddRange(renderer.Render(value, $"{name}: env '{variable}'", preferPublicUrls: true).Secrets.Select(s => (s.Name, name)));
             }
         }
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var resource in manifest.Resources.Where(r => r.ConnectionString is not null && plans.Any(p => p.Name == r.Name)))
+        foreach (var resource in manifest.Resources.Where(r => r.ConnectionString is not null && workloads.Any(w => w.Resource.Name == r.Name)))
         {
             foreach (var secret in renderer.Render(resource.ConnectionString!, $"{resource.Name}: connectionString", preferPublicUrls: false).Secrets)
             {
@@ -180,88 +179,4 @@ internal sealed class WorkloadPlan
         }
         return owners;
     }
-
-    /// <summary>The manifest's variables this workload keeps: options remove or set some themselves (options win).</summary>
-    private IEnumerable<KeyValuePair<string, string>> ManifestEnvironment()
-    {
-        var replaced = Options.RemoveEnvironment.Concat(Options.Environment.Keys).Concat(Options.SecretEnvironment.Keys).ToHashSet(StringComparer.Ordinal);
-        return Resource.Env.Where(e => !replaced.Contains(e.Key) && !(Kind == WorkloadKind.Project && ListenVariables.Contains(e.Key)));
-    }
-
-    private void AddSettings(KubernetesPublishingOptions options, PlaceholderRenderer renderer, Dictionary<string, string> owners)
-    {
-        foreach (var (parameter, owner) in owners.Where(o => o.Value == Name))
-        {
-            SecretKeys[parameter] = $"secret parameter '{parameter}'";
-        }
-        if (Kind == WorkloadKind.Project)
-        {
-            AddClusterEnvironment(options);
-        }
-        foreach (var (name, value) in ManifestEnvironment())
-        {
-            AddRendered(name, value, renderer, owners);
-        }
-        if (Kind == WorkloadKind.Redis)
-        {
-            var password = SecretEnv.SingleOrDefault(e => e.Name == "REDIS_PASSWORD")?.ValueFrom?.SecretKeyRef
-                ?? throw new InvalidOperationException($"Redis '{Name}' has no secret REDIS_PASSWORD in the manifest: the StatefulSet runs Redis only with a password.");
-            // redis-cli (readiness probe) authenticates from this variable, keeping the password off its command line.
-            SecretEnv.Add(SecretKeyRef("REDISCLI_AUTH", password.Name, password.Key));
-        }
-        foreach (var (name, value) in Options.Environment)
-        {
-            Config[name] = value;
-        }
-        foreach (var (name, key) in Options.SecretEnvironment.OrderBy(e => e.Key, StringComparer.Ordinal))
-        {
-            SecretKeys[key] = $"value of {name}";
-            SecretEnv.Add(SecretKeyRef(name, SecretName, key));
-        }
-    }
-
-    /// <summary>What a project needs in the cluster on top of the manifest: listen address, environment, log format, telemetry name.</summary>
-    private void AddClusterEnvironment(KubernetesPublishingOptions options)
-    {
-        Config["ASPNETCORE_URLS"] = $"{Scheme}://+:{Port.ToString(CultureInfo.InvariantCulture)}";
-        Config["ASPNETCORE_ENVIRONMENT"] = options.Environment;
-        Config["LOGGING__CONSOLE__FORMATTERNAME"] = "json";
-        Config["OTEL_SERVICE_NAME"] = Name;
-        if (IsExternal)
-        {
-            // Behind the ingress: scheme and client address come from X-Forwarded-* headers.
-            Config["ASPNETCORE_FORWARDEDHEADERS_ENABLED"] = "true";
-        }
-    }
-
-    private void AddRendered(string name, string expression, PlaceholderRenderer renderer, Dictionary<string, string> owners)
-    {
-        var context = $"{Name}: env '{name}'";
-        if (renderer.SoleSecret(expression) is { } parameter)
-        {
-            SecretEnv.Add(SecretKeyRef(name, $"{owners[parameter.Name]}-secrets", parameter.Name));
-            return;
-        }
-        // Service discovery stays inside the cluster: one entry, the Service spreads load over the pods.
-        var rendered = renderer.Render(expression, context, preferPublicUrls: !name.StartsWith("services__", StringComparison.Ordinal));
-        Connections.UnionWith(rendered.Connections.Where(c => c != Name));
-        if (rendered.Secrets.Count == 0)
-        {
-            Config[name] = rendered.Value;
-            return;
-        }
-        foreach (var secret in rendered.Secrets)
-        {
-            var variable = PlaceholderRenderer.EnvironmentName(secret.Name);
-            if (!SecretEnv.Any(e => e.Name == variable))
-            {
-                SecretEnv.Add(SecretKeyRef(variable, $"{owners[secret.Name]}-secrets", secret.Name));
-            }
-        }
-        // Kubernetes expands $(VAR) from variables defined earlier in the same container.
-        SecretEnv.Add(new V1EnvVar { Name = name, Value = rendered.Value });
-    }
-
-    private static V1EnvVar SecretKeyRef(string name, string secret, string key) =>
-        new() { Name = name, ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret, Key = key } } };
 }

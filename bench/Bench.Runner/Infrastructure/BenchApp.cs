@@ -64,7 +64,7 @@ public sealed class BenchApp : TestAppModel
     // The services' own output and the orchestrator's health probes during start-up would bury the runner's lines.
     protected override void Configure(IDistributedApplicationTestingBuilder builder) =>
         builder.Services.AddLogging(logging => logging
-            .AddFilter("AppHost.Resources", LogLevel.Warning)
+            .AddFilter("AppHost.Lifecycle", LogLevel.Warning)
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
             .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning));
 

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using AppHost.Lifecycle;
 
 namespace AppHost.Tests.CommandLine;
 
@@ -16,7 +18,7 @@ public sealed class AppHostCommandLineTests
         var port = ((IPEndPoint)holder.LocalEndpoint).Port;
 
         await using var apphost = AppHostProcess.Start($"--AppHost:KeyServicePort={port}", "--AppHost:BusyPortWait=00:00:01");
-        Assert.True(apphost.Process.WaitForExit(TimeSpan.FromMinutes(2)), "the AppHost did not exit");
+        await apphost.WaitForExitAsync(TimeSpan.FromMinutes(2), "refusing the busy port");
 
         Assert.NotEqual(0, apphost.Process.ExitCode);
         var lines = apphost.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -38,9 +40,9 @@ public sealed class AppHostCommandLineTests
         var started = first.MarkedProcesses().Count;
         Assert.True(started >= 8, $"expected the orchestrator, dashboard, redis and three services: {started}");
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var clock = Stopwatch.StartNew();
         first.Signal("INT");
-        Assert.True(first.Process.WaitForExit(TimeSpan.FromSeconds(60)), "Ctrl+C did not stop the AppHost within 60 s");
+        await first.WaitForExitAsync(TimeSpan.FromSeconds(60), "stopping on Ctrl+C");
         var returned = clock.Elapsed;
 
         // Straight away, on the same fixed ports, with no grace for a busy port: the services must have let them go.
@@ -65,31 +67,30 @@ public sealed class AppHostCommandLineTests
         TestContext.Current.TestOutputHelper?.WriteLine($"SIGKILL: all {started} processes were gone after {gone.TotalSeconds:F1} s");
     }
 
+    [Fact]
+    public async Task An_unknown_publisher_stops_the_apphost_within_10_s_with_a_message_listing_the_known_publishers()
+    {
+        var clock = Stopwatch.StartNew();
+        await using var apphost = AppHostProcess.Start("--publisher", "kubernetes");
+        await apphost.WaitForExitAsync(TimeSpan.FromSeconds(10), "refusing --publisher kubernetes");
+        var elapsed = clock.Elapsed;
+
+        Assert.NotEqual(0, apphost.Process.ExitCode);
+        Assert.True(elapsed < TimeSpan.FromSeconds(10), $"the AppHost took {elapsed.TotalSeconds:F1} s to refuse");
+        Assert.Contains("Unknown publisher 'kubernetes': the known publishers are manifest", apphost.Output, StringComparison.Ordinal);
+    }
+
     /// <summary>A free port whose "+10" sibling (the second KeyService instance's port) is free too.</summary>
     private static int FreePortWithSibling()
     {
         for (var attempt = 0; attempt < 50; attempt++)
         {
-            var port = AppHostProcess.FreePort();
-            if (port + 10 < 65535 && IsFree(port + 10))
+            var port = FreePort.Next();
+            if (port + 10 < 65535 && !FreePort.IsInUse(port + 10))
             {
                 return port;
             }
         }
         throw new InvalidOperationException("No free port pair.");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 }

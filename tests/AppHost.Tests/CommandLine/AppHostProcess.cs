@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
+using AppHost.Lifecycle;
 using AppHost.Tests.Infrastructure;
 using AppModelTesting;
 
@@ -19,6 +18,8 @@ internal sealed class AppHostProcess : IAsyncDisposable
     private const string MarkerVariable = "TOT_TEST_RUN_MARKER";
 
     private readonly StringBuilder _output = new();
+
+    private readonly List<(string Text, TaskCompletionSource Printed)> _awaited = [];
 
     private AppHostProcess(Process process, string marker)
     {
@@ -45,7 +46,12 @@ internal sealed class AppHostProcess : IAsyncDisposable
     {
         var configuration = typeof(AppHostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
         var assembly = Path.Combine(RepositoryRoot.Path, "AppHost", "bin", configuration, "net10.0", "AppHost.dll");
-        var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // A test run started in the background by a shell without job control (CI, `./test.sh &`) has SIGINT ignored,
+        // and an ignored signal stays ignored across exec: the AppHost would never see the test's Ctrl+C. A terminal's
+        // foreground job has the default disposition; env restores it before it execs (same process id).
+        var startInfo = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        startInfo.ArgumentList.Add("--default-signal=INT");
+        startInfo.ArgumentList.Add("dotnet");
         startInfo.ArgumentList.Add(assembly);
         foreach (var argument in arguments.Append("--AppHost:Prometheus=false"))
         {
@@ -54,8 +60,8 @@ internal sealed class AppHostProcess : IAsyncDisposable
         var marker = Guid.NewGuid().ToString("N");
         startInfo.Environment[MarkerVariable] = marker;
         startInfo.Environment["DOTNET_ENVIRONMENT"] = "Development";
-        startInfo.Environment["ASPNETCORE_URLS"] = $"http://localhost:{FreePort()}";
-        startInfo.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://localhost:{FreePort()}";
+        startInfo.Environment["ASPNETCORE_URLS"] = $"http://localhost:{FreePort.Next()}";
+        startInfo.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://localhost:{FreePort.Next()}";
         startInfo.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
         // Secrets for this run, so the test never writes the developer's user secrets.
         startInfo.Environment["Parameters__dev-client-secret"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
@@ -70,13 +76,6 @@ internal sealed class AppHostProcess : IAsyncDisposable
         return apphost;
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>Every live process that carries this run's marker: the AppHost, the orchestrator, the dashboard, the services.</summary>
     public IReadOnlyList<int> MarkedProcesses() =>
         ProcFs.Environments()
@@ -84,20 +83,46 @@ internal sealed class AppHostProcess : IAsyncDisposable
             .Select(p => p.Pid)
             .ToList();
 
+    /// <summary>Waits until the AppHost prints <paramref name="text"/>; fails at once if it exits first.</summary>
     public async Task WaitForOutputAsync(string text, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!Output.Contains(text, StringComparison.Ordinal))
+        var printed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output)
         {
-            if (Process.HasExited)
+            if (_output.ToString().Contains(text, StringComparison.Ordinal))
             {
-                throw new InvalidOperationException($"The AppHost exited with {Process.ExitCode} before printing '{text}':\n{Output}");
+                return;
             }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The AppHost did not print '{text}' within {timeout}:\n{Output}");
-            }
-            await Task.Delay(200);
+            _awaited.Add((text, printed));
+        }
+        Task first;
+        try
+        {
+            first = await Task.WhenAny(printed.Task, Process.WaitForExitAsync()).WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The AppHost did not print '{text}' within {timeout}:\n{Output}");
+        }
+        if (first != printed.Task)
+        {
+            throw new InvalidOperationException($"The AppHost exited with {Process.ExitCode} before printing '{text}':\n{Output}");
+        }
+    }
+
+    /// <summary>
+    /// Waits for the AppHost to exit and for its output to be read to the end (unlike a timed <c>WaitForExit</c>, which
+    /// can return before the asynchronous readers have delivered the last lines).
+    /// </summary>
+    public async Task WaitForExitAsync(TimeSpan timeout, string awaited)
+    {
+        try
+        {
+            await Process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The AppHost did not exit within {timeout} ({awaited}):\n{Output}");
         }
     }
 
@@ -105,15 +130,10 @@ internal sealed class AppHostProcess : IAsyncDisposable
     public async Task<TimeSpan> WaitForNoMarkedProcessAsync(TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
-        while (MarkedProcesses() is { Count: > 0 } left)
-        {
-            if (clock.Elapsed > timeout)
-            {
-                throw new TimeoutException($"{left.Count} processes outlived the AppHost by {timeout}: " +
-                    string.Join("; ", left.Select(p => $"{p} {ProcFs.CommandLine(p)}")));
-            }
-            await Task.Delay(200);
-        }
+        await Eventually.ReachesAsync($"every process of the run to exit", timeout,
+            _ => Task.FromResult(MarkedProcesses()), left => left.Count == 0,
+            left => $"{left.Count} left: " + string.Join("; ", left.Select(p => $"{p} {ProcFs.CommandLine(p)}")),
+            TimeSpan.FromMilliseconds(200));
         return clock.Elapsed;
     }
 
@@ -130,6 +150,11 @@ internal sealed class AppHostProcess : IAsyncDisposable
             lock (_output)
             {
                 _output.AppendLine(line);
+                foreach (var awaited in _awaited.Where(a => line.Contains(a.Text, StringComparison.Ordinal)).ToList())
+                {
+                    _awaited.Remove(awaited);
+                    awaited.Printed.TrySetResult();
+                }
             }
         }
     }
@@ -139,7 +164,11 @@ internal sealed class AppHostProcess : IAsyncDisposable
         if (!Process.HasExited)
         {
             Signal("INT");
-            if (!Process.WaitForExit(TimeSpan.FromSeconds(60)))
+            try
+            {
+                await Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            }
+            catch (TimeoutException)
             {
                 Process.Kill(entireProcessTree: true);
             }

@@ -1,8 +1,8 @@
-using System.Net;
-using System.Net.Sockets;
+using AppHost.Lifecycle;
 using AppHost.Tests.Infrastructure;
 using AppModelTesting;
 using Aspire.Hosting.Testing;
+using PuppeteerSharp;
 
 namespace AppHost.Tests.Dashboard;
 
@@ -16,8 +16,8 @@ public sealed class DashboardAppModel : TestAppModel
 
     protected override IEnumerable<string> Settings =>
     [
-        $"ASPNETCORE_URLS=http://localhost:{FreePort()}",
-        $"ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://localhost:{FreePort()}",
+        $"ASPNETCORE_URLS=http://localhost:{FreePort.Next()}",
+        $"ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://localhost:{FreePort.Next()}",
         "ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
         "AppHost:Prometheus=true",
     ];
@@ -59,13 +59,6 @@ public sealed class DashboardAppModel : TestAppModel
         }
         throw new InvalidOperationException($"No dashboard process listening on {url} with a telemetry API key.");
     }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>One app model with its dashboard for every dashboard test class (each start costs seconds).</summary>
@@ -89,18 +82,28 @@ public sealed class DashboardBrowserTests(DashboardAppModel model)
         Assert.NotNull(login);
 
         await using var browser = await HeadlessChromium.LaunchAsync(PageTimeout);
-        await browser.NavigateAsync(login, PageTimeout);
+        await using var page = await browser.NewPageAsync();
+        page.DefaultTimeout = (int)PageTimeout.TotalMilliseconds;
+        await page.GoToAsync(login.ToString());
         var names = string.Join(",", model.ProcessResources.Select(r => $"'{r}'"));
         // Every resource's row says Running, and no row reports a health problem.
-        await browser.WaitForAsync(
-            $"(() => {{ const t = document.body ? document.body.innerText : ''; " +
+        var allRunning =
+            $"() => {{ const t = document.body ? document.body.innerText : ''; " +
             $"return [{names}].every(n => t.includes(n)) && (t.match(/Running/g) || []).length >= {model.ProcessResources.Count()} " +
-            "&& !/Unhealthy|Starting|Waiting|Not started/.test(t); })()",
-            PageTimeout);
+            "&& !/Unhealthy|Starting|Waiting|Not started/.test(t); }";
+        try
+        {
+            await page.WaitForFunctionAsync(allRunning, new WaitForFunctionOptions { PollingInterval = 250 });
+        }
+        catch (WaitTaskTimeoutException)
+        {
+            var shows = await page.EvaluateExpressionAsync<string>("document.body ? document.body.innerText.slice(0, 2000) : ''");
+            Assert.Fail($"Waited {PageTimeout} for every resource to be Running and healthy. Page shows:\n{shows}");
+        }
 
         Directory.CreateDirectory(RepositoryRoot.TestResults);
         var screenshot = Path.Combine(RepositoryRoot.TestResults, "dashboard-resources.png");
-        await browser.ScreenshotAsync(screenshot, PageTimeout);
+        await page.ScreenshotAsync(screenshot, new ScreenshotOptions { FullPage = true });
         Assert.True(new FileInfo(screenshot).Length > 10_000, "the screenshot is (almost) empty");
         TestContext.Current.TestOutputHelper?.WriteLine($"screenshot: {screenshot}");
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using AppModelTesting;
 
 namespace AppHost.Tests.Dashboard;
 
@@ -16,21 +17,18 @@ public sealed class DashboardTelemetryTests(DashboardAppModel model)
         using var api = await model.CreateTelemetryApiClientAsync();
         var services = model.KeyServices.Concat(model.TotServices).ToList();
 
-        List<string> missing = [];
-        for (var deadline = DateTime.UtcNow + ExportWait; DateTime.UtcNow < deadline; await Task.Delay(1000, TestContext.Current.CancellationToken))
-        {
-            using var resources = JsonDocument.Parse(await api.GetStringAsync("/api/telemetry/resources", TestContext.Current.CancellationToken));
-            missing = services.SelectMany(service => new[] { "hasLogs", "hasTraces", "hasMetrics" }.Select(signal => (service, signal)))
-                .Where(pair => !resources.RootElement.EnumerateArray().Any(r =>
-                    r.GetProperty("name").GetString() == pair.service && r.GetProperty(pair.signal).GetBoolean()))
-                .Select(pair => $"{pair.service} {pair.signal}")
-                .ToList();
-            if (missing.Count == 0)
+        await Eventually.ReachesAsync("the dashboard to hold logs, traces and metrics of every service instance", ExportWait,
+            async cancellationToken =>
             {
-                break;
-            }
-        }
-        Assert.True(missing.Count == 0, $"the dashboard has no: {string.Join(", ", missing)}");
+                using var resources = JsonDocument.Parse(await api.GetStringAsync("/api/telemetry/resources", cancellationToken));
+                return services.SelectMany(service => new[] { "hasLogs", "hasTraces", "hasMetrics" }.Select(signal => (service, signal)))
+                    .Where(pair => !resources.RootElement.EnumerateArray().Any(r =>
+                        r.GetProperty("name").GetString() == pair.service && r.GetProperty(pair.signal).GetBoolean()))
+                    .Select(pair => $"{pair.service} {pair.signal}")
+                    .ToList();
+            },
+            missing => missing.Count == 0, missing => $"the dashboard has no: {string.Join(", ", missing)}",
+            TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
     }
 
     [Fact]
@@ -38,13 +36,10 @@ public sealed class DashboardTelemetryTests(DashboardAppModel model)
     {
         await MakeTrafficAsync();
         using var api = await model.CreateTelemetryApiClientAsync();
-        var found = false;
-        for (var deadline = DateTime.UtcNow + ExportWait; !found && DateTime.UtcNow < deadline; await Task.Delay(1000, TestContext.Current.CancellationToken))
-        {
-            var spans = await api.GetStringAsync("/api/telemetry/spans", TestContext.Current.CancellationToken);
-            found = spans.Contains("OpenTelemetry.Instrumentation.StackExchangeRedis", StringComparison.Ordinal);
-        }
-        Assert.True(found, "no span from the StackExchange.Redis instrumentation reached the dashboard");
+        await Eventually.TrueAsync("a span from the StackExchange.Redis instrumentation to reach the dashboard", ExportWait,
+            async cancellationToken => (await api.GetStringAsync("/api/telemetry/spans", cancellationToken))
+                .Contains("OpenTelemetry.Instrumentation.StackExchangeRedis", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using AppHost.Tests.Infrastructure;
+using AppModelTesting;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using Operations.Tests.Grafana;
@@ -29,14 +30,10 @@ public sealed class GrafanaDashboardMetricsTests(DashboardAppModel model)
 
         await MakeTrafficAsync();
 
-        var scraped = await ScrapeAsync();
-        for (var deadline = DateTime.UtcNow + ScrapeWait; expected.Any(n => !scraped.Contains(n)) && DateTime.UtcNow < deadline;)
-        {
-            await Task.Delay(1000, Cancel);
-            scraped = await ScrapeAsync();
-        }
-        var missing = expected.Where(n => !scraped.Contains(n)).ToList();
-        Assert.True(missing.Count == 0, $"the dashboard reads, no service exports: {string.Join(", ", missing)}");
+        var scraped = await Eventually.ReachesAsync("the services' /metrics to export every metric the dashboard reads", ScrapeWait,
+            ScrapeAsync, scrape => expected.All(scrape.Contains),
+            scrape => $"the dashboard reads, no service exports: {string.Join(", ", expected.Where(n => !scrape.Contains(n)))}",
+            TimeSpan.FromSeconds(1), Cancel);
 
         // The committed list is what the offline checks trust: for the dashboard's names it must say what is served.
         var listed = DashboardMetrics.ReadList(Path.Combine(Grafana, "exported-metrics.txt")).Where(used.Contains).ToHashSet(StringComparer.Ordinal);
@@ -46,15 +43,15 @@ public sealed class GrafanaDashboardMetricsTests(DashboardAppModel model)
     }
 
     /// <summary>Each replica's <c>/metrics</c> (the union is what Prometheus sees across the replicas).</summary>
-    private async Task<ScrapedMetrics> ScrapeAsync()
+    private async Task<ScrapedMetrics> ScrapeAsync(CancellationToken cancellationToken)
     {
         var scraped = new ScrapedMetrics();
         foreach (var resource in model.KeyServices.Concat(model.TotServices))
         {
             using var http = model.CreateHttpClient(resource);
-            using var response = await http.GetAsync(new Uri("/metrics", UriKind.Relative), Cancel);
+            using var response = await http.GetAsync(new Uri("/metrics", UriKind.Relative), cancellationToken);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{resource} /metrics: {(int)response.StatusCode}");
-            scraped.Add(await response.Content.ReadAsStringAsync(Cancel));
+            scraped.Add(await response.Content.ReadAsStringAsync(cancellationToken));
         }
         Assert.True(scraped.SampleNameCount > 0, "no sample in any scrape");
         return scraped;
@@ -140,14 +137,9 @@ public sealed class GrafanaDashboardMetricsTests(DashboardAppModel model)
         }
         foreach (var runId in waiting)
         {
-            for (var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15); DateTime.UtcNow < deadline; await Task.Delay(100, Cancel))
-            {
-                var status = await CallAsync(client, "tot_run_status", new() { ["runId"] = runId });
-                if (status.StructuredContent!.Value.GetProperty("state").GetString() is "cancelled" or "completed" or "failed")
-                {
-                    break;
-                }
-            }
+            await Eventually.ReachesAsync($"cancelled run {runId} to end", TimeSpan.FromSeconds(15),
+                async _ => (await CallAsync(client, "tot_run_status", new() { ["runId"] = runId })).StructuredContent!.Value.GetProperty("state").GetString(),
+                state => state is "cancelled" or "completed" or "failed", state => $"state {state}", TimeSpan.FromMilliseconds(100), Cancel);
         }
     }
 

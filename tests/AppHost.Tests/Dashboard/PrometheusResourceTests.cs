@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AppModelTesting;
 
 namespace AppHost.Tests.Dashboard;
 
@@ -12,17 +13,16 @@ public sealed class PrometheusResourceTests(DashboardAppModel model)
         using var http = model.CreateHttpClient("prometheus");
         var services = model.KeyServices.Concat(model.TotServices).Select(r => model.Endpoint(r).Authority).ToHashSet(StringComparer.Ordinal);
 
-        HashSet<string> up = [];
-        for (var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60); DateTime.UtcNow < deadline && !services.IsSubsetOf(up);
-             await Task.Delay(1000, TestContext.Current.CancellationToken))
-        {
-            using var targets = JsonDocument.Parse(await http.GetStringAsync("/api/v1/targets", TestContext.Current.CancellationToken));
-            up = targets.RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray()
-                .Where(t => t.GetProperty("health").GetString() == "up")
-                .Select(t => t.GetProperty("labels").GetProperty("instance").GetString()!)
-                .ToHashSet(StringComparer.Ordinal);
-        }
-        Assert.True(services.IsSubsetOf(up), $"targets up: {string.Join(", ", up)}; expected: {string.Join(", ", services)}");
+        await Eventually.ReachesAsync($"Prometheus to report every service instance up ({string.Join(", ", services)})", TimeSpan.FromSeconds(60),
+            async cancellationToken =>
+            {
+                using var targets = JsonDocument.Parse(await http.GetStringAsync("/api/v1/targets", cancellationToken));
+                return targets.RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray()
+                    .Where(t => t.GetProperty("health").GetString() == "up")
+                    .Select(t => t.GetProperty("labels").GetProperty("instance").GetString()!)
+                    .ToHashSet(StringComparer.Ordinal);
+            },
+            services.IsSubsetOf, up => $"targets up: {string.Join(", ", up)}", TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
 
         using var rules = JsonDocument.Parse(await http.GetStringAsync("/api/v1/rules", TestContext.Current.CancellationToken));
         var names = rules.RootElement.GetProperty("data").GetProperty("groups").EnumerateArray()

@@ -19,7 +19,39 @@ public sealed partial class DriftTests
         using var temp = new TempDirectory();
         await PublishedOutput.WriteAsync(PublishedOutput.Manifest, temp.Path);
 
-        var fresh = PublishedOutput.ReadTree(temp.Path);
+        AssertEqualsCommittedOutput(temp.Path);
+    }
+
+    [Fact]
+    public async Task The_apphosts_publishing_pipeline_writes_the_committed_aspirate_output()
+    {
+        using var temp = new TempDirectory();
+        var output = Path.Combine(temp.Path, "out");
+
+        var result = await ExternalTool.RunAsync("dotnet", "install the .NET SDK.", temp.Path, PublishedOutput.AppHostAssembly,
+            "--publisher", "manifest", "--output-path", Path.Combine(temp.Path, "aspire-manifest.json"), "--kubernetes-output", output);
+
+        Assert.True(result.ExitCode == 0, $"publishing failed: {result.Output}{result.Error}");
+        AssertEqualsCommittedOutput(output);
+    }
+
+    [Fact]
+    public async Task A_failing_kubernetes_step_makes_the_apphost_exit_non_zero_with_the_reason()
+    {
+        using var temp = new TempDirectory();
+
+        var result = await ExternalTool.RunAsync("dotnet", "install the .NET SDK.", temp.Path, PublishedOutput.AppHostAssembly,
+            "--publisher", "manifest", "--output-path", Path.Combine(temp.Path, "aspire-manifest.json"),
+            "--kubernetes-output", Path.Combine(temp.Path, "out"), "--Publishing:Kubernetes:Resources:redis:Replicas=3");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("Publishing:Kubernetes:Resources:redis:Replicas must be 1", result.Output + result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(temp.Path, "out")), "a failed generation wrote files");
+    }
+
+    private static void AssertEqualsCommittedOutput(string folder)
+    {
+        var fresh = PublishedOutput.ReadTree(folder);
         var committed = PublishedOutput.ReadTree(PublishedOutput.AspirateOutput);
         foreach (var operatorFile in committed.Keys.Where(PublishedOutput.IsOperatorSecretFile).ToList())
         {

@@ -99,9 +99,7 @@ internal static class PublishedOutput
 /// <summary>A temporary folder removed at dispose.</summary>
 internal sealed class TempDirectory : IDisposable
 {
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "apphost-publishing-" + Guid.NewGuid().ToString("N"));
-
-    public TempDirectory() => Directory.CreateDirectory(Path);
+    public string Path { get; } = Directory.CreateTempSubdirectory("apphost-publishing-").FullName;
 
     public void Dispose()
     {

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace AppHost.Resources;
+namespace AppHost.Lifecycle;
 
 /// <summary>Ports for resources whose endpoint the orchestrator does not proxy, and the busy-port check at start.</summary>
 internal static class FreePort

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace AppHost.Resources;
+namespace AppHost.Lifecycle;
 
 public static class BusyPorts
 {

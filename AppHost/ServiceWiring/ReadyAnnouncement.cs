@@ -1,7 +1,9 @@
+using AppHost.Lifecycle;
+using AppHost.Resources;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace AppHost.Resources;
+namespace AppHost.ServiceWiring;
 
 public static class ReadyAnnouncement
 {

@@ -1,4 +1,4 @@
-namespace AppHost.Resources;
+namespace AppHost.Lifecycle;
 
 /// <summary>
 /// A folder only this user can read (0700), one per AppHost process, for files that hold secrets (the Redis
@@ -16,16 +16,8 @@ public sealed class PrivateRunFolder(DistributedApplicationExecutionContext exec
 
     public bool Exists => _path.IsValueCreated;
 
-    private static string Create()
-    {
-        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"tot-mcp-apphost-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
-        Directory.CreateDirectory(path);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-        return path;
-    }
+    // On Unix the folder is created 0700, so no other user can list or read it at any moment.
+    private static string Create() => Directory.CreateTempSubdirectory("tot-mcp-apphost-").FullName;
 
     /// <summary>Writes a file readable by this user only; the mode is set before any content is written.</summary>
     public string WriteSecretFile(string name, string content)

@@ -1,7 +1,7 @@
-using AppHost.Resources;
+using AppHost.Lifecycle;
 using Aspire.Hosting;
 
-namespace AppHost.Tests.Publishing;
+namespace AppHost.Tests.Lifecycle;
 
 /// <summary>The AppHost's folder for secret run files: never made when publishing, private and removed when running.</summary>
 public sealed class PrivateRunFolderTests

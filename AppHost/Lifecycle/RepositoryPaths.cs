@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace AppHost.Resources;
+namespace AppHost.Lifecycle;
 
 /// <summary>Where the repository is: the AppHost reads the tool manifest and the alert rules from it.</summary>
 internal static class RepositoryPaths

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 
-namespace AppHost.Resources;
+namespace AppHost;
 
 /// <summary>
 /// The AppHost's own settings (section <c>AppHost</c>; on the command line e.g. <c>--AppHost:RandomPorts=true</c>).

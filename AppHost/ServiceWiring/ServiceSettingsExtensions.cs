@@ -1,6 +1,7 @@
+using AppHost.Resources;
 using KeyService.Tokens;
 
-namespace AppHost.Resources;
+namespace AppHost.ServiceWiring;
 
 /// <summary>The settings each service needs from the app model, kept out of Program.cs so it reads as a graph.</summary>
 public static class ServiceSettingsExtensions
