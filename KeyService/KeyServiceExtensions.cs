@@ -2,6 +2,7 @@ using KeyService.Apis;
 using KeyService.Diagnostics;
 using KeyService.Keys;
 using KeyService.Options;
+using KeyService.Storage;
 using KeyService.Tokens;
 
 namespace KeyService;
@@ -15,6 +16,7 @@ public static class KeyServiceExtensions
         builder.AddErrorHandling();
         builder.AddKeyServiceOptions();
         builder.AddKeyServiceDiagnostics();
+        builder.AddKeyRingStorage();
         builder.AddKeyRing();
         builder.AddTokenIssuance();
         builder.AddAdminAuthentication();

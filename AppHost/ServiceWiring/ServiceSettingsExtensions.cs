@@ -1,5 +1,5 @@
 using AppHost.Resources;
-using KeyService.Tokens;
+using KeyService.Options;
 
 namespace AppHost.ServiceWiring;
 

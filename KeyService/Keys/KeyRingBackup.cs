@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using KeyService.Storage;
 
 namespace KeyService.Keys;
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using KeyService.Diagnostics;
-using KeyService.Storage;
 
 namespace KeyService.Keys;
 
@@ -18,7 +17,7 @@ public sealed class KeyRingManager(
     KeyLifecycle lifecycle,
     RsaKeyFactory keyFactory,
     KeyRingCache cache,
-    KeyServiceMetrics metrics,
+    KeyRingMetrics metrics,
     KeyServiceTelemetry telemetry,
     AuditLog audit,
     TimeProvider time,

@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using KeyService.Options;
-using KeyService.Storage;
 using Microsoft.Extensions.Options;
 
 namespace KeyService.Keys;

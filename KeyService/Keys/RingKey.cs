@@ -27,7 +27,7 @@ public sealed class RingKey
 
     public RSA Rsa { get; }
 
-    /// <summary>Base64 of the AES-256-GCM envelope produced by <see cref="Storage.KeyProtector"/>.</summary>
+    /// <summary>Base64 of the AES-256-GCM envelope produced by <see cref="KeyProtector"/>.</summary>
     public string ProtectedPrivateKey { get; }
 
     /// <summary>Base64url <c>n</c>.</summary>

@@ -5,7 +5,7 @@ public sealed class ClientOptions
 {
     public string ClientId { get; set; } = "";
 
-    /// <summary><c>PBKDF2-SHA256$&lt;iterations&gt;$&lt;salt&gt;$&lt;hash&gt;</c>, see <see cref="Tokens.ClientSecretHasher"/>.</summary>
+    /// <summary><c>PBKDF2-SHA256$&lt;iterations&gt;$&lt;salt&gt;$&lt;hash&gt;</c>, see <see cref="ClientSecretHasher"/>.</summary>
     public string? SecretHash { get; set; }
 
     /// <summary>Plain secret: accepted in Development only.</summary>

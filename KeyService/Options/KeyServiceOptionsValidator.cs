@@ -1,4 +1,3 @@
-using KeyService.Tokens;
 using Microsoft.Extensions.Options;
 
 namespace KeyService.Options;

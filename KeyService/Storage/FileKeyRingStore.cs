@@ -1,3 +1,5 @@
+using KeyService.Keys;
+
 namespace KeyService.Storage;
 
 /// <summary>

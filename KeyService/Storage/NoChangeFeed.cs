@@ -1,3 +1,5 @@
+using KeyService.Keys;
+
 namespace KeyService.Storage;
 
 /// <summary>The file store has no notifications; replicas sharing a folder rely on the periodic re-read.</summary>

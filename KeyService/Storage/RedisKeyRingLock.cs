@@ -1,3 +1,4 @@
+using KeyService.Keys;
 using StackExchange.Redis;
 
 namespace KeyService.Storage;

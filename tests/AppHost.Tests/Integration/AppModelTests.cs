@@ -108,7 +108,7 @@ public abstract class AppModelTests<TModel>(TModel model) where TModel : TestApp
         foreach (var keyservice in model.KeyServices)
         {
             var environment = ProcFs.Environment(model.Process(keyservice).ServicePid);
-            Assert.True(KeyService.Tokens.ClientSecretHasher.Verify(model.DevClientSecret, environment["KeyService__Clients__0__SecretHash"]));
+            Assert.True(KeyService.Options.ClientSecretHasher.Verify(model.DevClientSecret, environment["KeyService__Clients__0__SecretHash"]));
             Assert.DoesNotContain(environment.Values, value => value.Contains(model.DevClientSecret, StringComparison.Ordinal));
             Assert.Equal(model.Issuer, environment["KeyService__Issuer"]);
         }

@@ -1,6 +1,6 @@
 using System.Net;
+using KeyService.Options;
 using KeyService.Tests.Infrastructure;
-using KeyService.Tokens;
 
 namespace KeyService.Tests.Apis;
 

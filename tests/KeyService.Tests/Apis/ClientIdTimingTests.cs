@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using KeyService.Options;
 using KeyService.Tests.Infrastructure;
-using KeyService.Tokens;
 
 namespace KeyService.Tests.Apis;
 

@@ -21,7 +21,7 @@ public sealed class JwksReadinessTests : IDisposable
     {
         var cache = new KeyRingCache();
         var responder = new JwksResponder(cache, Microsoft.Extensions.Options.Options.Create(new KeyServiceOptions()),
-            new KeyServiceMetrics(_services.GetRequiredService<IMeterFactory>(), cache, TimeProvider.System));
+            new KeyServiceMetrics(_services.GetRequiredService<IMeterFactory>()));
 
         var notReady = await GetAsync(responder);
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, notReady.Response.StatusCode);

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using KeyService.Tokens;
+using KeyService.Options;
 
 namespace KeyService.Tests.Infrastructure;
 

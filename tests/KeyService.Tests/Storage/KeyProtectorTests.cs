@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using KeyService.Storage;
+using KeyService.Keys;
 using KeyService.Tests.Infrastructure;
 
 namespace KeyService.Tests.Storage;

@@ -1,4 +1,5 @@
-using KeyService.Tokens;
+using KeyService.Options;
+
 
 namespace KeyService.Tests.Tokens;
 

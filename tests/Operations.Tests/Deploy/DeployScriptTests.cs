@@ -1,6 +1,6 @@
 using System.Runtime.Versioning;
 using System.Text.RegularExpressions;
-using KeyService.Tokens;
+using KeyService.Options;
 
 namespace Operations.Tests.Deploy;
 

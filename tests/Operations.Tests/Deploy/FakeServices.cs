@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
-using KeyService.Tokens;
+using KeyService.Options;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,4 +1,4 @@
-namespace KeyService.Storage;
+namespace KeyService.Keys;
 
 /// <summary>Tells other replicas that the ring changed, so they reload without waiting for the periodic re-read.</summary>
 public interface IKeyRingChangeFeed

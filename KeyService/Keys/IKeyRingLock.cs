@@ -1,4 +1,4 @@
-namespace KeyService.Storage;
+namespace KeyService.Keys;
 
 /// <summary>Mutual exclusion for changing the ring, across replicas or processes.</summary>
 public interface IKeyRingLock

@@ -1,4 +1,4 @@
-namespace KeyService.Storage;
+namespace KeyService.Keys;
 
 /// <summary>Where the serialized (already encrypted) key ring document lives. One document per ring.</summary>
 public interface IKeyRingStore

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using KeyService.Options;
 using Microsoft.Extensions.Options;
 
-namespace KeyService.Storage;
+namespace KeyService.Keys;
 
 /// <summary>Builds the <see cref="KeyProtector"/> from <c>KeyService:KeyEncryptionKey</c>, or an ephemeral key in Development.</summary>
 internal static class KeyProtectorFactory

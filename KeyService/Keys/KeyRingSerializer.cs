@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using KeyService.Keys;
 
-namespace KeyService.Storage;
+namespace KeyService.Keys;
 
 /// <summary>
 /// The stored form of a ring: schedules and public parameters in clear, private keys only as

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace KeyService.Tokens;
+namespace KeyService.Options;
 
 /// <summary>
 /// Salted PBKDF2/SHA-256 hashes of client secrets: <c>PBKDF2-SHA256$&lt;iterations&gt;$&lt;base64 salt&gt;$&lt;base64 hash&gt;</c>.

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace KeyService.Storage;
+namespace KeyService.Keys;
 
 /// <summary>
 /// Encrypts private keys at rest with AES-256-GCM under the key-encryption key. The envelope is
