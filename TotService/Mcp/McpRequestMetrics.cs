@@ -12,8 +12,16 @@ public sealed class McpRequestMetrics(RequestDelegate next, TotServiceMetrics me
     private static readonly object MethodKey = new();
 
     public static void SetMethod(HttpContext context, JsonRpcMessage message) =>
-        context.Items[MethodKey] = McpMethodNames.Normalize((message as JsonRpcRequest)?.Method
-            ?? (message as JsonRpcNotification)?.Method);
+        SetMethod(context, (message as JsonRpcRequest)?.Method ?? (message as JsonRpcNotification)?.Method);
+
+    /// <summary>The method a request declares (a 2026-07-28 request's <c>Mcp-Method</c> header, or its body's), as a closed-set tag.</summary>
+    public static void SetMethod(HttpContext context, string? method) => context.Items[MethodKey] = McpMethodNames.Normalize(method);
+
+    /// <summary>The method tag known so far: from the body or a 2026-07-28 request's header, else from the HTTP verb.</summary>
+    public static string MethodOf(HttpContext context) =>
+        context.Items.TryGetValue(MethodKey, out var known) && known is string name
+            ? name
+            : McpHeaders.MethodTag(context.Request) ?? McpMethodNames.ForHttpVerb(context.Request.Method);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -29,10 +37,7 @@ public sealed class McpRequestMetrics(RequestDelegate next, TotServiceMetrics me
         }
         finally
         {
-            var method = context.Items.TryGetValue(MethodKey, out var known) && known is string name
-                ? name
-                : McpMethodNames.ForHttpVerb(context.Request.Method);
-            metrics.McpRequestCompleted(method, Outcome(context.Response.StatusCode), timeProvider.GetElapsedTime(started));
+            metrics.McpRequestCompleted(MethodOf(context), Outcome(context.Response.StatusCode), timeProvider.GetElapsedTime(started));
         }
     }
 
