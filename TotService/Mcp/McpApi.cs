@@ -38,7 +38,7 @@ public static class McpApi
             .WithHttpTransport()
             .WithToolsFromAssembly(typeof(McpApi).Assembly)
             .AddAuthorizationFilters()
-            .WithRequestFilters(filters => filters.AddCallToolFilter(ToolMetricsFilter.CallTool));
+            .WithRequestFilters(filters => filters.AddCallToolFilter(ToolMetricsFilter.CallTool).AddListToolsFilter(ToolListCacheHints.ListTools));
         builder.Services.AddOptions<HttpServerTransportOptions>()
             .Configure<IConfiguration, McpSessionLimiter>(static (transport, configuration, sessions) =>
             {

@@ -47,7 +47,7 @@ public sealed class McpRequestGuard(
         }
         if (CheckProtocolVersion(request.Headers, out var stateless) is { } versionRefusal)
         {
-            await RefuseAsync(context, versionRefusal, data: versionRefusal.Code == (int)McpErrorCode.UnsupportedProtocolVersion ? SupportedVersions() : null);
+            await RefuseAsync(context, versionRefusal);
             return;
         }
         StatelessRequestCheck.Declared declared = default;
@@ -119,8 +119,9 @@ public sealed class McpRequestGuard(
         var version = McpHeaders.OneValue(headers, McpHeaders.ProtocolVersion) ?? "";
         if (!McpProtocolRevisions.IsSupported(version))
         {
-            return McpRefusal.BadRequest((int)McpErrorCode.UnsupportedProtocolVersion,
-                $"Unsupported protocol version: this server speaks {string.Join(", ", McpProtocolRevisions.All)} (listed in error.data.supported).");
+            return McpRefusal.UnsupportedVersion(
+                $"Unsupported protocol version: this server speaks {string.Join(", ", McpProtocolRevisions.All)} (listed in error.data.supported).",
+                McpProtocolRevisions.All, version);
         }
         stateless = McpProtocolRevisions.IsStateless(version);
         return null;
@@ -143,9 +144,6 @@ public sealed class McpRequestGuard(
                 $"GET and DELETE /mcp need the {McpHeaders.SessionId} of a session opened with initialize.")
             : null;
     }
-
-    private static JsonObject SupportedVersions() =>
-        new() { ["supported"] = new JsonArray([.. McpProtocolRevisions.All.Select(v => JsonValue.Create(v))]) };
 
     private async Task<bool> AdmitStatelessAsync(HttpContext context, ReadOnlyMemory<byte> body, StatelessRequestCheck.Declared declared)
     {
@@ -279,8 +277,8 @@ public sealed class McpRequestGuard(
     private Task RefuseTooLargeAsync(HttpContext context) =>
         RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, JsonRpcErrors.Refused, "Request body too large.");
 
-    private Task RefuseAsync(HttpContext context, McpRefusal refusal, RequestId id = default, JsonNode? data = null) =>
-        RefuseAsync(context, refusal.Status, refusal.Code, refusal.Message, id, data);
+    private Task RefuseAsync(HttpContext context, McpRefusal refusal, RequestId id = default) =>
+        RefuseAsync(context, refusal.Status, refusal.Code, refusal.Message, id, refusal.Data);
 
     private Task RefuseAsync(HttpContext context, int status, int code, string message, RequestId id = default, JsonNode? data = null)
     {
