@@ -9,13 +9,14 @@ namespace TotService.Authentication;
 /// JwtBearer's events for KeyService tokens: every outcome counted in <c>totmcp.token.validations</c>, a token without
 /// <c>sub</c> refused (rate limiting and MCP session binding key on it), and the MCP-shaped challenges: 401 with
 /// RFC 9728 <c>resource_metadata</c> and <c>scope</c>, 403 <c>insufficient_scope</c> for a token without a tot scope.
-/// A refused request is audited once, at its challenge or forbid (a bad token on an open path is refused nothing).
+/// A refused request is audited once, at its challenge or forbid, and nothing else is logged for it (the exception's
+/// message, multi-line for unknown keys, stays out of the log; the result names the reason). A bad token on an open
+/// path is refused nothing.
 /// </summary>
-public sealed partial class KeyServiceBearerEvents(
+public sealed class KeyServiceBearerEvents(
     BearerChallenge challenge,
     TotServiceMetrics metrics,
-    AuditLog audit,
-    ILogger<KeyServiceBearerEvents> logger) : JwtBearerEvents
+    AuditLog audit) : JwtBearerEvents
 {
     // The failure is classified when validation fails and audited at the challenge, which no longer has the reason.
     private static readonly object FailureKey = new();
@@ -26,7 +27,6 @@ public sealed partial class KeyServiceBearerEvents(
         {
             metrics.TokenValidated(TokenFailureClassifier.MissingSubject);
             context.HttpContext.Items[FailureKey] = TokenFailureClassifier.MissingSubject;
-            LogRefused(TokenFailureClassifier.MissingSubject, "The token has no subject.");
             context.Fail("The token has no subject.");
             return Task.CompletedTask;
         }
@@ -39,7 +39,6 @@ public sealed partial class KeyServiceBearerEvents(
         var result = TokenFailureClassifier.Classify(context.Exception);
         metrics.TokenValidated(result);
         context.HttpContext.Items[FailureKey] = result;
-        LogRefused(result, context.Exception.Message);
         return Task.CompletedTask;
     }
 
@@ -54,7 +53,7 @@ public sealed partial class KeyServiceBearerEvents(
         else
         {
             var result = context.HttpContext.Items[FailureKey] as string ?? TokenFailureClassifier.Classify(context.AuthenticateFailure);
-            audit.TokenRejected(context.HttpContext, result, McpMethodNames.ForHttpVerb(context.Request.Method));
+            audit.TokenRejected(context.HttpContext, result, McpRequestMethod.Of(context.HttpContext));
         }
         challenge.WriteUnauthorized(context.Response, tokenWasSent);
         return Task.CompletedTask;
@@ -63,10 +62,7 @@ public sealed partial class KeyServiceBearerEvents(
     /// <summary>Only <c>/mcp</c>'s policy (any tot scope) forbids at the HTTP layer; tools check their own scope later.</summary>
     public override Task Forbidden(ForbiddenContext context)
     {
-        audit.McpAccessForbidden(context.HttpContext, TotScopes.Read, McpMethodNames.ForHttpVerb(context.Request.Method));
+        audit.McpAccessForbidden(context.HttpContext, TotScopes.Read, McpRequestMethod.Of(context.HttpContext));
         return challenge.WriteInsufficientScopeAsync(context.Response, TotScopes.Read, default);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Bearer token refused ({Result}): {Reason}")]
-    private partial void LogRefused(string result, string reason);
 }

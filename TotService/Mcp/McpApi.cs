@@ -14,11 +14,13 @@ public static class McpApi
     /// <summary>
     /// The MCP server over Streamable HTTP with every <c>[McpServerToolType]</c> of this assembly and the SDK's
     /// authorization filters (tools hidden from and refused to callers without their <see cref="RequiresScopeAttribute"/> scope).
-    /// <para>Session mode: <b>stateful</b>. Tree-of-Thoughts asks the client's model through sampling, a
-    /// server-to-client request that only works inside a session (the SDK's stateless default throws). Sessions
-    /// live in one replica's memory, so scale-out needs the ingress to route on the <c>Mcp-Session-Id</c> header
-    /// (consistent hashing); run state lives in Redis, so any replica can answer status queries. Each client may hold
-    /// <c>TotService:Sessions:MaxPerClient</c> sessions; idle ones close after <c>TotService:Sessions:IdleTimeout</c>.</para>
+    /// <para>Both MCP generations on one endpoint. Protocol version 2026-07-28 requests are served <b>statelessly</b>:
+    /// each carries its revision and capabilities in <c>_meta</c>, so any replica answers it and no session is kept.
+    /// Clients that send <c>initialize</c> (2025-11-25 and older) get a <b>session</b> as before, which sampling needs
+    /// (a server-to-client request on the session's streams). Sessions live in one replica's memory, so the ingress
+    /// routes on the <c>Mcp-Session-Id</c> header; run state lives in Redis, so any replica can answer status queries.
+    /// Each client may hold <c>TotService:Sessions:MaxPerClient</c> sessions; idle ones close after
+    /// <c>TotService:Sessions:IdleTimeout</c>.</para>
     /// </summary>
     public static IHostApplicationBuilder AddTotMcpServer(this IHostApplicationBuilder builder)
     {
@@ -37,14 +39,14 @@ public static class McpApi
             .WithHttpTransport()
             .WithToolsFromAssembly(typeof(McpApi).Assembly)
             .AddAuthorizationFilters()
-            .WithRequestFilters(filters => filters.AddCallToolFilter(ToolMetricsFilter.CallTool));
+            .WithRequestFilters(filters => filters.AddCallToolFilter(ToolMetricsFilter.CallTool).AddListToolsFilter(ToolListCacheHints.ListTools));
         builder.Services.AddOptions<HttpServerTransportOptions>()
             .Configure<IConfiguration, McpSessionLimiter>(static (transport, configuration, sessions) =>
             {
                 // MapMcp reads these while the pipeline is built, before options validation at start-up: bind without it.
                 var settings = configuration.GetSection(TotServiceOptions.SectionName).Get<TotServiceOptions>() ?? new();
-                transport.SessionMode = HttpServerSessionMode.Stateful;
-#pragma warning disable MCP9006 // Stateful mode is obsolete for new protocol revisions; sampling needs it, and so its idle timeout.
+                transport.SessionMode = HttpServerSessionMode.StatefulForInitializeClients;
+#pragma warning disable MCP9006 // Sessions are obsolete for new protocol revisions; initialize clients' sampling needs them, and so their idle timeout.
                 transport.IdleTimeout = settings.Sessions.IdleTimeout;
 #pragma warning restore MCP9006
 #pragma warning disable MCPEXP002 // RunSessionHandler is experimental; it is the SDK's one hook around a session's lifetime.

@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using TotService.Authentication;
 using TotService.Authorization;
@@ -19,23 +21,51 @@ namespace TotService.Mcp;
 /// The body is read once, with the SDK's own types (<see cref="McpRequestReader"/>), and handed to the SDK as the
 /// same bytes.
 /// </summary>
-public sealed partial class McpRequestGuard(
+public sealed class McpRequestGuard(
     RequestDelegate next,
     IOptions<TotServiceOptions> options,
     ToolScopeRegistry tools,
     BearerChallenge challenge,
     McpSessionLimiter sessions,
-    AuditLog audit,
-    ILogger<McpRequestGuard> logger)
+    AuditLog audit)
 {
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!HttpMethods.IsPost(request.Method) || !request.Path.Equals(McpApi.Path, StringComparison.OrdinalIgnoreCase)
-            || context.User.Identity?.IsAuthenticated != true)
+        if (!request.Path.Equals(McpApi.Path, StringComparison.OrdinalIgnoreCase) || context.User.Identity?.IsAuthenticated != true)
         {
             await next(context);
             return;
+        }
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            if (CheckStreamOrDelete(request) is { } streamRefusal)
+            {
+                await RefuseAsync(context, streamRefusal);
+                return;
+            }
+            await next(context);
+            return;
+        }
+        if (CheckProtocolVersion(request.Headers, out var stateless) is { } versionRefusal)
+        {
+            await RefuseAsync(context, versionRefusal);
+            return;
+        }
+        StatelessRequestCheck.Declared declared = default;
+        if (stateless)
+        {
+            // 2026-07-28: the headers say what the request is, so refusals on scope need not read the body.
+            if (StatelessRequestCheck.ReadHeaders(request.Headers, out declared) is { } headerRefusal)
+            {
+                await RefuseAsync(context, headerRefusal);
+                return;
+            }
+            McpRequestMethod.Set(context, declared.Method);
+            if (declared is { Method: RequestMethods.ToolsCall, Name: { } declaredTool } && !await AllowToolAsync(context, declaredTool, default))
+            {
+                return;
+            }
         }
         if (!McpRequestReader.IsSupportedContentType(request.ContentType))
         {
@@ -61,7 +91,10 @@ public sealed partial class McpRequestGuard(
         }
         try
         {
-            if (await AdmitAsync(context, buffer.AsMemory(0, length)))
+            var admitted = stateless
+                ? await AdmitStatelessAsync(context, buffer.AsMemory(0, length), declared)
+                : await AdmitAsync(context, buffer.AsMemory(0, length));
+            if (admitted)
             {
                 request.Body = new MemoryStream(buffer, 0, length, writable: false);
                 await next(context);
@@ -73,35 +106,127 @@ public sealed partial class McpRequestGuard(
         }
     }
 
+    /// <summary>One version header at most, and one this server speaks; an absent header means a pre-2026 client.</summary>
+    private static McpRefusal? CheckProtocolVersion(IHeaderDictionary headers, out bool stateless)
+    {
+        stateless = false;
+        if (McpHeaders.IsRepeated(headers, McpHeaders.ProtocolVersion))
+        {
+            return McpRefusal.BadRequest((int)McpErrorCode.InvalidRequest, $"Send the {McpHeaders.ProtocolVersion} header once.");
+        }
+        if (!headers.ContainsKey(McpHeaders.ProtocolVersion))
+        {
+            return null;
+        }
+        var version = McpHeaders.OneValue(headers, McpHeaders.ProtocolVersion) ?? "";
+        if (!McpProtocolRevisions.IsSupported(version))
+        {
+            return McpRefusal.UnsupportedVersion(
+                $"Unsupported protocol version: this server speaks {string.Join(", ", McpProtocolRevisions.All)} (listed in error.data.supported).",
+                McpProtocolRevisions.All, version);
+        }
+        stateless = McpProtocolRevisions.IsStateless(version);
+        return null;
+    }
+
+    /// <summary>The event stream (GET) and session end (DELETE) exist only for sessions opened with <c>initialize</c>.</summary>
+    private static McpRefusal? CheckStreamOrDelete(HttpRequest request)
+    {
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsDelete(request.Method))
+        {
+            return null;
+        }
+        if (McpHeaders.IsStatelessRequest(request))
+        {
+            return new McpRefusal(StatusCodes.Status405MethodNotAllowed, JsonRpcErrors.Refused,
+                $"Protocol version {McpProtocolRevisions.Stateless} has no event stream and no session to end: send every request with POST.");
+        }
+        return McpHeaders.OneValue(request.Headers, McpHeaders.SessionId) is null
+            ? McpRefusal.BadRequest(JsonRpcErrors.Refused,
+                $"GET and DELETE /mcp need the {McpHeaders.SessionId} of a session opened with initialize.")
+            : null;
+    }
+
+    private async Task<bool> AdmitStatelessAsync(HttpContext context, ReadOnlyMemory<byte> body, StatelessRequestCheck.Declared declared)
+    {
+        if (await ReadMessageAsync(context, body) is not ({ } message, var metaBytes))
+        {
+            return false;
+        }
+        if (StatelessRequestCheck.CheckBody(message, declared, metaBytes) is { } refusal)
+        {
+            await RefuseAsync(context, refusal, IdOf(message));
+            return false;
+        }
+        return true;
+    }
+
     private async Task<bool> AdmitAsync(HttpContext context, ReadOnlyMemory<byte> body)
     {
-        if (McpRequestReader.TryRead(body.Span) is not { } message)
+        if (await ReadMessageAsync(context, body) is not ({ } message, _))
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrors.ParseError,
-                "Parse error: the request body is not a JSON-RPC message.");
             return false;
         }
-        var requestId = message is JsonRpcRequest jsonRpcRequest ? jsonRpcRequest.Id : default;
-        McpRequestMetrics.SetMethod(context, message);
+        var requestId = IdOf(message);
+        McpRequestMethod.Set(context, message);
 
-        if (McpRequestReader.ToolName(message) is { } tool && tools.RequiredScope(tool) is { } scope && !context.User.HasScope(scope))
+        var opensSession = message is JsonRpcRequest { Method: RequestMethods.Initialize };
+        if (!opensSession && McpHeaders.OneValue(context.Request.Headers, McpHeaders.SessionId) is null)
         {
-            audit.ToolCallForbidden(context, tool, scope, RequestMethods.ToolsCall);
-            await challenge.WriteInsufficientScopeAsync(context.Response, scope, requestId);
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrors.Refused,
+                $"Send {McpHeaders.ProtocolVersion}: {McpProtocolRevisions.Stateless} with params._meta, or open a session with initialize and send its {McpHeaders.SessionId} on every later request.",
+                requestId);
             return false;
         }
-        if (message is JsonRpcRequest { Method: RequestMethods.Initialize }
-            && !context.Request.Headers.ContainsKey("Mcp-Session-Id")
+        if (McpRequestReader.ToolName(message) is { } tool && !await AllowToolAsync(context, tool, requestId))
+        {
+            return false;
+        }
+        if (opensSession
+            && !context.Request.Headers.ContainsKey(McpHeaders.SessionId)
             && !sessions.CanOpen(context.User.FindFirst(TotClaims.Subject)?.Value ?? ""))
         {
             sessions.Refused();
             audit.SessionLimitReached(context, sessions.MaxPerClient, RequestMethods.Initialize);
-            await RefuseAsync(context, StatusCodes.Status429TooManyRequests, JsonRpcErrors.Refused,
+            await JsonRpcErrors.WriteAsync(context.Response, StatusCodes.Status429TooManyRequests, JsonRpcErrors.Refused,
                 $"Too many open MCP sessions for this client (at most {sessions.MaxPerClient}): end one with DELETE /mcp or let it expire.", requestId);
             return false;
         }
         return true;
     }
+
+    /// <summary>403 <c>insufficient_scope</c> for a tool the token may not call (the SDK could only say so in a JSON-RPC error).</summary>
+    private async Task<bool> AllowToolAsync(HttpContext context, string tool, RequestId requestId)
+    {
+        if (tools.RequiredScope(tool) is not { } scope || context.User.HasScope(scope))
+        {
+            return true;
+        }
+        audit.ToolCallForbidden(context, tool, scope, RequestMethods.ToolsCall);
+        await challenge.WriteInsufficientScopeAsync(context.Response, scope, requestId);
+        return false;
+    }
+
+    /// <summary>The message and the size of its <c>_meta</c>, or null after answering 400: text first, so nothing binds a lone surrogate.</summary>
+    private async Task<(JsonRpcMessage? Message, int MetaBytes)> ReadMessageAsync(HttpContext context, ReadOnlyMemory<byte> body)
+    {
+        var facts = McpBodyText.Inspect(body.Span);
+        if (!facts.IsValidText)
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrors.ParseError,
+                "Parse error: a string in the request is not valid Unicode text (an unpaired surrogate or bytes that are not UTF-8).");
+            return (null, 0);
+        }
+        if (McpRequestReader.TryRead(body.Span) is not { } message)
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrors.ParseError,
+                "Parse error: the request body is not a JSON-RPC message.");
+            return (null, 0);
+        }
+        return (message, facts.MetaBytes);
+    }
+
+    private static RequestId IdOf(JsonRpcMessage message) => message is JsonRpcRequest request ? request.Id : default;
 
     /// <summary>The whole body in a pooled array, or null after answering 413 or 400 (or when the client went away).</summary>
     private async Task<(byte[]? Buffer, int Length)> TryReadBodyAsync(HttpContext context, long maxBytes)
@@ -154,12 +279,12 @@ public sealed partial class McpRequestGuard(
     private Task RefuseTooLargeAsync(HttpContext context) =>
         RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, JsonRpcErrors.Refused, "Request body too large.");
 
-    private Task RefuseAsync(HttpContext context, int status, int code, string message, RequestId id = default)
-    {
-        LogRefused(status, message);
-        return JsonRpcErrors.WriteAsync(context.Response, status, code, message, id);
-    }
+    private Task RefuseAsync(HttpContext context, McpRefusal refusal, RequestId id = default) =>
+        RefuseAsync(context, refusal.Status, refusal.Code, refusal.Message, id, refusal.Data);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused an MCP request with {Status}: {Reason}")]
-    private partial void LogRefused(int status, string reason);
+    private Task RefuseAsync(HttpContext context, int status, int code, string message, RequestId id = default, JsonNode? data = null)
+    {
+        audit.RequestRefused(context, status, McpRequestMethod.Of(context), message);
+        return JsonRpcErrors.WriteAsync(context.Response, status, code, message, id, data);
+    }
 }

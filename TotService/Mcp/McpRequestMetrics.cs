@@ -1,4 +1,3 @@
-using ModelContextProtocol.Protocol;
 using TotService.Diagnostics;
 using TotService.Protocol;
 
@@ -10,12 +9,6 @@ namespace TotService.Mcp;
 /// </summary>
 public sealed class McpRequestMetrics(RequestDelegate next, TotServiceMetrics metrics, TimeProvider timeProvider)
 {
-    private static readonly object MethodKey = new();
-
-    public static void SetMethod(HttpContext context, JsonRpcMessage message) =>
-        context.Items[MethodKey] = McpMethodNames.Normalize((message as JsonRpcRequest)?.Method
-            ?? (message as JsonRpcNotification)?.Method);
-
     public async Task InvokeAsync(HttpContext context)
     {
         if (!context.Request.Path.StartsWithSegments(McpApi.Path))
@@ -30,10 +23,7 @@ public sealed class McpRequestMetrics(RequestDelegate next, TotServiceMetrics me
         }
         finally
         {
-            var method = context.Items.TryGetValue(MethodKey, out var known) && known is string name
-                ? name
-                : McpMethodNames.ForHttpVerb(context.Request.Method);
-            metrics.McpRequestCompleted(method, Outcome(context.Response.StatusCode), timeProvider.GetElapsedTime(started));
+            metrics.McpRequestCompleted(McpRequestMethod.Of(context), Outcome(context.Response.StatusCode), timeProvider.GetElapsedTime(started));
         }
     }
 

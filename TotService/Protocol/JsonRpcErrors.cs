@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -17,13 +18,13 @@ public static class JsonRpcErrors
         (JsonTypeInfo<JsonRpcMessage>)McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(JsonRpcMessage));
 
     /// <summary>The whole body as bytes, so an error while serializing can never leave a partial body on the wire.</summary>
-    public static byte[] Serialize(int code, string message, RequestId id = default) =>
+    public static byte[] Serialize(int code, string message, RequestId id = default, JsonNode? data = null) =>
         JsonSerializer.SerializeToUtf8Bytes<JsonRpcMessage>(
-            new JsonRpcError { Id = id, Error = new JsonRpcErrorDetail { Code = code, Message = message } }, MessageType);
+            new JsonRpcError { Id = id, Error = new JsonRpcErrorDetail { Code = code, Message = message, Data = data } }, MessageType);
 
-    public static Task WriteAsync(HttpResponse response, int httpStatus, int code, string message, RequestId id = default)
+    public static Task WriteAsync(HttpResponse response, int httpStatus, int code, string message, RequestId id = default, JsonNode? data = null)
     {
-        var body = Serialize(code, message, id);
+        var body = Serialize(code, message, id, data);
         response.StatusCode = httpStatus;
         response.ContentType = "application/json";
         response.ContentLength = body.Length;

@@ -9,7 +9,7 @@ public static class McpMethodNames
 
     private static readonly FrozenSet<string> Known = new[]
     {
-        "initialize", "ping", "tools/list", "tools/call", "prompts/list", "prompts/get", "resources/list",
+        "initialize", "ping", "server/discover", "tools/list", "tools/call", "prompts/list", "prompts/get", "resources/list",
         "resources/read", "resources/templates/list", "resources/subscribe", "resources/unsubscribe",
         "completion/complete", "logging/setLevel", "notifications/initialized", "notifications/cancelled",
         "notifications/progress", "notifications/roots/list_changed",

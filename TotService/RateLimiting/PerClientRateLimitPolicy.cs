@@ -30,8 +30,9 @@ public sealed class PerClientRateLimitPolicy : IRateLimiterPolicy<string>
             var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter.TotalSeconds : 1;
             var retryAfterSeconds = Math.Max(1, (int)Math.Ceiling(seconds));
             var http = context.HttpContext;
-            // The body is not read for a refused request (refusing must stay cheap), so a POST's method is not known.
-            audit.RateLimited(http, PartitionOf(http), retryAfterSeconds, McpMethodNames.ForHttpVerb(http.Request.Method));
+            // The body is not read for a refused request (refusing must stay cheap): a 2026-07-28 request's method comes
+            // from its Mcp-Method header, an older POST's is not known.
+            audit.RateLimited(http, PartitionOf(http), retryAfterSeconds, McpRequestMethod.Of(http));
             http.Response.Headers[HeaderNames.RetryAfter] = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             await JsonRpcErrors.WriteAsync(http.Response, StatusCodes.Status429TooManyRequests, JsonRpcErrors.Refused,
                 "Too many requests; retry after the time in the Retry-After header.");

@@ -29,7 +29,7 @@ public sealed class McpClientTests : SecuredHostTest
         Assert.Equal("TotService", client.ServerInfo.Name);
         Assert.Equal("Tree-of-Thoughts MCP", client.ServerInfo.Title);
         Assert.Equal("1.0.0", client.ServerInfo.Version);
-        Assert.False(string.IsNullOrEmpty(client.SessionId)); // stateful: sampling needs a session
+        Assert.Null(client.SessionId); // a client that offers no model speaks 2026-07-28: stateless, no session
 
         var tools = await client.ListToolsAsync(cancellationToken: cancel);
         Assert.Contains(tools, tool => tool.Name == "server_info");
