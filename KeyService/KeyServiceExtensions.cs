@@ -1,4 +1,5 @@
 using KeyService.Apis;
+using KeyService.Authorization;
 using KeyService.Diagnostics;
 using KeyService.Keys;
 using KeyService.Options;
@@ -18,6 +19,7 @@ public static class KeyServiceExtensions
         builder.AddKeyRing();
         builder.AddTokenIssuance();
         builder.AddAdminAuthentication();
+        builder.AddAuthorizationCodeFlow();
         builder.Services.AddSingleton<DiscoveryDocument>();
         return builder;
     }
@@ -32,6 +34,7 @@ public static class KeyServiceExtensions
         app.MapDiscoveryApi();
         app.MapTokenApi();
         app.MapAdminApi();
+        app.MapAuthorizationCodeFlow();
         return app;
     }
 }

@@ -1,0 +1,66 @@
+using KeyService.Apis;
+using KeyService.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace KeyService.Authorization;
+
+public static class AuthorizationExtensions
+{
+    /// <summary>
+    /// Authorization code with PKCE for people: the request checks, codes, refresh tokens and consents in the shared
+    /// store (Redis when <c>ConnectionStrings:redis</c> is set, else this process), the development sign-in, the
+    /// sign-in cookie and anti-forgery. The endpoints answer only while <see cref="AuthorizationOptions.Enabled"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddAuthorizationCodeFlow(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthorizationOptions>().BindConfiguration(AuthorizationOptions.SectionName).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthorizationOptions>, AuthorizationOptionsValidator>());
+        if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString("redis")))
+        {
+            builder.Services.AddSingleton<IGrantStore>(sp => new RedisGrantStore(sp.GetRequiredService<IConnectionMultiplexer>()));
+        }
+        else
+        {
+            builder.Services.AddSingleton<IGrantStore, MemoryGrantStore>();
+        }
+        builder.Services.AddSingleton<AuthorizationClientResolver>();
+        builder.Services.AddSingleton<AuthorizationRequestValidator>();
+        builder.Services.AddSingleton<AuthorizationCodes>();
+        builder.Services.AddSingleton<RefreshTokens>();
+        builder.Services.AddSingleton<Consents>();
+        builder.Services.AddSingleton<DevelopmentSignIn>();
+        builder.Services.AddSingleton<GrantClientAuthenticator>();
+        builder.Services.AddSingleton<AuthorizationCodeGrant>();
+
+        builder.Services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "keyservice.antiforgery";
+            antiforgery.Cookie.Path = "/connect/authorize";
+            antiforgery.SuppressXFrameOptionsHeader = true;
+        });
+        builder.Services.AddAuthentication().AddCookie(AuthorizeApi.SignInScheme, cookie =>
+        {
+            cookie.Cookie.Name = "keyservice.signin";
+            cookie.Cookie.Path = "/connect/authorize";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(1);
+            cookie.SlidingExpiration = false;
+        });
+        return builder;
+    }
+
+    /// <summary>The authorization and revocation endpoints, mapped only when someone can sign in.</summary>
+    public static WebApplication MapAuthorizationCodeFlow(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<AuthorizationOptions>>().Value.Enabled)
+        {
+            app.MapAuthorizeApi();
+            app.MapRevocationApi();
+        }
+        return app;
+    }
+}
