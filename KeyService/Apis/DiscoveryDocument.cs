@@ -39,6 +39,8 @@ public sealed class DiscoveryDocument(IOptions<KeyServiceOptions> options, IOpti
             metadata["revocation_endpoint"] = Url(options.Issuer, RevocationApi.Path);
             metadata["revocation_endpoint_auth_methods_supported"] = new[] { "client_secret_basic", "client_secret_post", "none" };
             metadata["authorization_response_iss_parameter_supported"] = true;
+            metadata["registration_endpoint"] = Url(options.Issuer, RegistrationApi.Path);
+            metadata["client_id_metadata_document_supported"] = interactive.ClientMetadataDocuments;
             metadata["scopes_supported"] = clients.AllScopes.Union(interactive.UserScopes, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         }
         return JsonSerializer.SerializeToUtf8Bytes(metadata);

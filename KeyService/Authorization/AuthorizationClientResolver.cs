@@ -5,8 +5,15 @@ namespace KeyService.Authorization;
 /// <summary>Finds the client an authorization or token request names: configured, registered or (in time) by metadata document.</summary>
 public sealed class AuthorizationClientResolver(ClientRegistry configured, IEnumerable<IAuthorizationClientSource> sources)
 {
+    /// <summary>Longer ids are no client of this service (a metadata document URL is well under this).</summary>
+    public const int MaxClientIdLength = 512;
+
     public async Task<AuthorizationClient?> FindAsync(string clientId, CancellationToken cancellationToken)
     {
+        if (clientId.Length > MaxClientIdLength)
+        {
+            return null;
+        }
         if (configured.Find(clientId) is { RedirectUris.Count: > 0 } client)
         {
             return new AuthorizationClient(client.ClientId, client.ClientName, null, null, client.RedirectUris, client);

@@ -13,10 +13,12 @@ public sealed record CodeGrant(
 /// Redemption takes the entry (single use across replicas) and leaves a marker, so a replayed code revokes the
 /// refresh token family its first redemption started (RFC 6749 section 4.1.2).
 /// </summary>
-public sealed class AuthorizationCodes(IGrantStore store, IOptions<AuthorizationOptions> options)
+public sealed class AuthorizationCodes(IGrantStore store, IOptions<AuthorizationOptions> options, ClientRegistrations registrations)
 {
     public async Task<string> IssueAsync(CodeGrant grant, CancellationToken cancellationToken)
     {
+        // A code issued to a registered client is a sign-in with it, which keeps its registration.
+        await registrations.MarkUsedAsync(grant.ClientId, cancellationToken);
         var code = GrantKey.NewSecret();
         await store.SetAsync(GrantKey.Of("code", code), JsonSerializer.SerializeToUtf8Bytes(grant), options.Value.CodeLifetime, cancellationToken);
         return code;

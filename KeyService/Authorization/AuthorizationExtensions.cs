@@ -19,12 +19,17 @@ public static class AuthorizationExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthorizationOptions>, AuthorizationOptionsValidator>());
         if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString("redis")))
         {
-            builder.Services.AddSingleton<IGrantStore>(sp => new RedisGrantStore(sp.GetRequiredService<IConnectionMultiplexer>()));
+            builder.Services.AddSingleton<IGrantStore>(sp => new RedisGrantStore(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<TimeProvider>()));
         }
         else
         {
             builder.Services.AddSingleton<IGrantStore, MemoryGrantStore>();
         }
+        builder.Services.AddSingleton<ClientRegistrations>();
+        builder.Services.AddSingleton<IAuthorizationClientSource>(sp => sp.GetRequiredService<ClientRegistrations>());
+        builder.Services.AddSingleton<OutboundAddressPolicy>();
+        builder.Services.AddSingleton<IAuthorizationClientSource, ClientMetadataDocuments>();
+        builder.AddRegistrationRateLimit();
         builder.Services.AddSingleton<AuthorizationClientResolver>();
         builder.Services.AddSingleton<AuthorizationRequestValidator>();
         builder.Services.AddSingleton<AuthorizationCodes>();
@@ -53,13 +58,15 @@ public static class AuthorizationExtensions
         return builder;
     }
 
-    /// <summary>The authorization and revocation endpoints, mapped only when someone can sign in.</summary>
+    /// <summary>The authorization, revocation and registration endpoints, mapped only when someone can sign in.</summary>
     public static WebApplication MapAuthorizationCodeFlow(this WebApplication app)
     {
         if (app.Services.GetRequiredService<IOptions<AuthorizationOptions>>().Value.Enabled)
         {
+            app.UseRateLimiter();
             app.MapAuthorizeApi();
             app.MapRevocationApi();
+            app.MapRegistrationApi();
         }
         return app;
     }

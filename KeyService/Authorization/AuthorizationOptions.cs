@@ -26,6 +26,24 @@ public sealed class AuthorizationOptions
     /// </summary>
     public List<string> Resources { get; set; } = [];
 
+    /// <summary>Most dynamically registered clients alive at once (RFC 7591); registrations beyond are refused.</summary>
+    public int MaxRegistrations { get; set; } = 10_000;
+
+    /// <summary>Registrations accepted per source address per minute.</summary>
+    public int RegistrationsPerMinute { get; set; } = 10;
+
+    /// <summary>A registration nobody signs in with is dropped after this.</summary>
+    public TimeSpan UnusedRegistrationLifetime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>A registration lives this long after its last sign-in.</summary>
+    public TimeSpan RegistrationLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// Client ID Metadata Documents: an https <c>client_id</c> is fetched (never from private, loopback or link-local
+    /// addresses outside Development) and cached per its <c>Cache-Control</c>.
+    /// </summary>
+    public bool ClientMetadataDocuments { get; set; } = true;
+
     /// <summary>Built-in sign-in that needs no identity provider; accepted in Development only.</summary>
     public DevelopmentUserOptions DevelopmentUser { get; set; } = new();
 

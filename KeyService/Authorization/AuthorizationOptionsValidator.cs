@@ -30,6 +30,14 @@ public sealed class AuthorizationOptionsValidator(IHostEnvironment environment) 
         {
             failures.Add($"{S}:Resources must be absolute http(s) URLs without fragment (RFC 8707).");
         }
+        if (options.MaxRegistrations < 0 || options.RegistrationsPerMinute < 1)
+        {
+            failures.Add($"{S}:MaxRegistrations must be 0 or more and {S}:RegistrationsPerMinute at least 1.");
+        }
+        if (options.UnusedRegistrationLifetime <= TimeSpan.Zero || options.RegistrationLifetime < options.UnusedRegistrationLifetime)
+        {
+            failures.Add($"{S}:UnusedRegistrationLifetime must be positive and at most {S}:RegistrationLifetime.");
+        }
         if (options.Enabled && !environment.IsDevelopment())
         {
             failures.Add($"{S}:DevelopmentUser:Password is accepted in Development only: a built-in password user has no place in production.");

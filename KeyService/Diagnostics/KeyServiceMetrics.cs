@@ -7,7 +7,7 @@ namespace KeyService.Diagnostics;
 /// Instruments of meter <c>TotMcp.KeyService</c> (exported by ServiceDefaults). Prometheus names:
 /// <c>keyservice_tokens_issued_total</c>, <c>keyservice_token_endpoint_failures_total</c>,
 /// <c>keyservice_jwks_requests_total</c>, <c>keyservice_key_rotations_total</c>,
-/// <c>keyservice_active_key_age_seconds</c>, <c>keyservice_keys</c>.
+/// <c>keyservice_active_key_age_seconds</c>, <c>keyservice_keys</c>, <c>keyservice_client_registrations_total</c>.
 /// </summary>
 public sealed class KeyServiceMetrics
 {
@@ -17,6 +17,7 @@ public sealed class KeyServiceMetrics
     private readonly Counter<long> _failures;
     private readonly Counter<long> _jwksRequests;
     private readonly Counter<long> _rotations;
+    private readonly Counter<long> _registrations;
 
     public KeyServiceMetrics(IMeterFactory meterFactory, KeyRingCache cache, TimeProvider time)
     {
@@ -29,6 +30,8 @@ public sealed class KeyServiceMetrics
             "JWKS requests by result (ok or not_modified).");
         _rotations = meter.CreateCounter<long>("keyservice.key.rotations", "{rotation}",
             "Keys created by this replica, by reason (initial, scheduled, manual).");
+        _registrations = meter.CreateCounter<long>("keyservice.client_registrations", "{request}",
+            "Dynamic client registrations by result (created, full, invalid, rate_limited).");
         meter.CreateObservableGauge("keyservice.active_key.age", () => ActiveKeyAge(cache, time), "s",
             "Seconds since the signing key started signing.");
         meter.CreateObservableGauge("keyservice.keys", () => KeysPerState(cache, time), "{key}",
@@ -44,6 +47,8 @@ public sealed class KeyServiceMetrics
             _failures.Add(1, new("client_id", clientId), new("error", result));
         }
     }
+
+    public void ClientRegistration(string result) => _registrations.Add(1, new KeyValuePair<string, object?>("result", result));
 
     public void JwksRequest(bool notModified) => _jwksRequests.Add(1, new KeyValuePair<string, object?>("result", notModified ? "not_modified" : "ok"));
 

@@ -14,4 +14,11 @@ public interface IGrantStore
     Task<byte[]?> TakeAsync(string key, CancellationToken cancellationToken);
 
     Task DeleteAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Adds (or moves) <paramref name="member"/> in the expiring set <paramref name="set"/>, first dropping expired
+    /// members, unless the set already holds <paramref name="capacity"/> live members other than it.
+    /// </summary>
+    /// <returns>False when the set was full.</returns>
+    Task<bool> TryTrackAsync(string set, string member, DateTimeOffset expires, long capacity, CancellationToken cancellationToken);
 }

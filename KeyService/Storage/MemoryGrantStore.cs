@@ -11,6 +11,7 @@ public sealed class MemoryGrantStore(TimeProvider time) : IGrantStore
     private const int SweepAbove = 10_000;
 
     private readonly ConcurrentDictionary<string, (byte[] Value, DateTimeOffset Expires)> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, DateTimeOffset>> _sets = new(StringComparer.Ordinal);
 
     public Task SetAsync(string key, byte[] value, TimeSpan lifetime, CancellationToken cancellationToken)
     {
@@ -36,5 +37,27 @@ public sealed class MemoryGrantStore(TimeProvider time) : IGrantStore
     {
         _entries.TryRemove(key, out _);
         return Task.CompletedTask;
+    }
+
+    public Task<bool> TryTrackAsync(string set, string member, DateTimeOffset expires, long capacity, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        lock (_sets)
+        {
+            if (!_sets.TryGetValue(set, out var members))
+            {
+                _sets[set] = members = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            }
+            foreach (var expired in members.Where(m => m.Value <= now).Select(m => m.Key).ToList())
+            {
+                members.Remove(expired);
+            }
+            if (!members.ContainsKey(member) && members.Count >= capacity)
+            {
+                return Task.FromResult(false);
+            }
+            members[member] = expires;
+            return Task.FromResult(true);
+        }
     }
 }
