@@ -74,6 +74,7 @@ public static class RegistrationApi
             .WithSummary("RFC 7591 dynamic registration of a public client (token_endpoint_auth_method none).")
             .DisableAntiforgery()
             .RequireRateLimiting(RateLimitPolicy)
+            .RequireCors(AuthorizationExtensions.PublicEndpointsCorsPolicy)
             .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBytes))
             .AllowAnonymous();
         return app;

@@ -15,6 +15,7 @@ public static class RevocationApi
             .WithName("RevokeToken")
             .WithSummary("RFC 7009 revocation of a refresh token and every token of its family.")
             .DisableAntiforgery()
+            .RequireCors(AuthorizationExtensions.PublicEndpointsCorsPolicy)
             .WithMetadata(new RequestSizeLimitAttribute(TokenApi.MaxRequestBytes))
             .AllowAnonymous();
         return app;

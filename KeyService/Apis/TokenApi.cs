@@ -24,6 +24,7 @@ public static class TokenApi
             .WithName("IssueToken")
             .WithSummary("OAuth 2.0 client credentials grant (RFC 6749 section 4.4) with RFC 8707 resource indicators.")
             .DisableAntiforgery()
+            .RequireCors(AuthorizationExtensions.PublicEndpointsCorsPolicy)
             .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBytes))
             .AllowAnonymous();
         return app;

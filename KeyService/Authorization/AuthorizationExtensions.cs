@@ -8,6 +8,9 @@ namespace KeyService.Authorization;
 
 public static class AuthorizationExtensions
 {
+    /// <summary>CORS for the registration, token and revocation endpoints.</summary>
+    public const string PublicEndpointsCorsPolicy = "oauth-public-endpoints";
+
     /// <summary>
     /// Authorization code with PKCE for people: the request checks, codes, refresh tokens and consents in the shared
     /// store (Redis when <c>ConnectionStrings:redis</c> is set, else this process), the development sign-in, the
@@ -39,6 +42,9 @@ public static class AuthorizationExtensions
         builder.Services.AddSingleton<GrantClientAuthenticator>();
         builder.Services.AddSingleton<AuthorizationCodeGrant>();
 
+        // Browser-based MCP clients (the MCP Inspector's web UI) call these from their own origin. Nothing they answer
+        // depends on cookies, so any origin may read them, without credentials.
+        builder.Services.AddCors(cors => cors.AddPolicy(PublicEndpointsCorsPolicy, policy => policy.AllowAnyOrigin().AllowAnyHeader().WithMethods("POST")));
         builder.Services.AddAntiforgery(antiforgery =>
         {
             antiforgery.Cookie.Name = "keyservice.antiforgery";
@@ -61,6 +67,7 @@ public static class AuthorizationExtensions
     /// <summary>The authorization, revocation and registration endpoints, mapped only when someone can sign in.</summary>
     public static WebApplication MapAuthorizationCodeFlow(this WebApplication app)
     {
+        app.UseCors();
         if (app.Services.GetRequiredService<IOptions<AuthorizationOptions>>().Value.Enabled)
         {
             app.UseRateLimiter();

@@ -19,18 +19,21 @@ public sealed class RedisGrantStore(IConnectionMultiplexer redis, TimeProvider t
     public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
         redis.GetDatabase().KeyDeleteAsync(Prefix + key).WaitAsync(cancellationToken);
 
-    /// <summary>A sorted set scored by expiry, purged, counted and added to in one script (atomic across replicas).</summary>
+    /// <summary>
+    /// A sorted set scored by expiry: purged, checked, then added to. Plain commands, no script (Garnet runs without
+    /// Lua by default), so replicas registering at the same instant may pass the cap by as many as run at once.
+    /// </summary>
     public async Task<bool> TryTrackAsync(string set, string member, DateTimeOffset expires, long capacity, CancellationToken cancellationToken)
     {
-        const string Script = """
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-            if redis.call('ZSCORE', KEYS[1], ARGV[3]) == false and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return 0 end
-            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
-            return 1
-            """;
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var added = await redis.GetDatabase().ScriptEvaluateAsync(Script, [Prefix + set],
-            [now, expires.ToUnixTimeMilliseconds(), member, capacity]).WaitAsync(cancellationToken);
-        return (long)added == 1;
+        var database = redis.GetDatabase();
+        var key = (RedisKey)(Prefix + set);
+        await database.SortedSetRemoveRangeByScoreAsync(key, double.NegativeInfinity, time.GetUtcNow().ToUnixTimeMilliseconds()).WaitAsync(cancellationToken);
+        var known = await database.SortedSetScoreAsync(key, member).WaitAsync(cancellationToken) is not null;
+        if (!known && await database.SortedSetLengthAsync(key).WaitAsync(cancellationToken) >= capacity)
+        {
+            return false;
+        }
+        await database.SortedSetAddAsync(key, member, expires.ToUnixTimeMilliseconds()).WaitAsync(cancellationToken);
+        return true;
     }
 }
