@@ -1,5 +1,8 @@
 using KeyService.Apis;
 using KeyService.Storage;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -20,9 +23,15 @@ public static class AuthorizationExtensions
     {
         builder.Services.AddOptions<AuthorizationOptions>().BindConfiguration(AuthorizationOptions.SectionName).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthorizationOptions>, AuthorizationOptionsValidator>());
+        // Cookies and anti-forgery tokens made by one replica are read by another: the Data Protection keys are shared
+        // (in Redis when it is configured) and encrypted at rest under the key-encryption key.
+        builder.Services.AddDataProtection().SetApplicationName("keyservice");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<KeyProtector>((keys, protector) => keys.XmlEncryptor = new KeyEncryptionKeyXmlEncryptor(protector));
         if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString("redis")))
         {
             builder.Services.AddSingleton<IGrantStore>(sp => new RedisGrantStore(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<TimeProvider>()));
+            builder.Services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((keys, redis) =>
+                keys.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), RedisGrantStore.Prefix + "dataprotection"));
         }
         else
         {
