@@ -16,20 +16,48 @@ public sealed partial class BrowserSignIn(string password) : IDisposable
         Timeout = TimeSpan.FromSeconds(30),
     };
 
-    /// <summary>Opens the authorization URL, signs in as the development user, allows, and returns the redirect's query.</summary>
+    /// <summary>
+    /// Opens the authorization URL, signs in as the development user unless already signed in, allows unless consent
+    /// is remembered, and returns the query of the redirect back to the client.
+    /// </summary>
     public async Task<Dictionary<string, string>> AuthorizeAsync(Uri authorizationUri, CancellationToken cancellationToken)
+    {
+        var page = await _http.GetAsync(authorizationUri, cancellationToken);
+        try
+        {
+            if (page.StatusCode == HttpStatusCode.OK && (await page.Content.ReadAsStringAsync(cancellationToken)).Contains("name=\"password\"", StringComparison.Ordinal))
+            {
+                using var signedIn = await SubmitAsync(authorizationUri, page, [new("username", "developer"), new("password", password)], cancellationToken);
+                var back = new Uri(authorizationUri, (await ExpectAsync(signedIn, HttpStatusCode.Redirect, cancellationToken)).Headers.Location!);
+                page.Dispose();
+                page = await _http.GetAsync(back, cancellationToken);
+            }
+            if (page.StatusCode == HttpStatusCode.Redirect)
+            {
+                return Query(page.Headers.Location!);
+            }
+            await ExpectAsync(page, HttpStatusCode.OK, cancellationToken);
+            using var allowed = await SubmitAsync(authorizationUri, page, [new("decision", "allow")], cancellationToken);
+            return Query((await ExpectAsync(allowed, HttpStatusCode.Redirect, cancellationToken)).Headers.Location!);
+        }
+        finally
+        {
+            page.Dispose();
+        }
+    }
+
+    /// <summary>The authorization endpoint's first answer, unfollowed (a page, or a redirect with an error).</summary>
+    public Task<HttpResponseMessage> OpenAsync(Uri authorizationUri, CancellationToken cancellationToken) => _http.GetAsync(authorizationUri, cancellationToken);
+
+    /// <summary>Signs in, then posts the consent form as a forged cross-site form would: the cookies, not the anti-forgery token.</summary>
+    public async Task<HttpResponseMessage> ForgeConsentAsync(Uri authorizationUri, CancellationToken cancellationToken)
     {
         using var signInPage = await ExpectAsync(await _http.GetAsync(authorizationUri, cancellationToken), HttpStatusCode.OK, cancellationToken);
         using var signedIn = await SubmitAsync(authorizationUri, signInPage, [new("username", "developer"), new("password", password)], cancellationToken);
         var back = new Uri(authorizationUri, (await ExpectAsync(signedIn, HttpStatusCode.Redirect, cancellationToken)).Headers.Location!);
-        using var consentPage = await _http.GetAsync(back, cancellationToken);
-        if (consentPage.StatusCode == HttpStatusCode.Redirect)
-        {
-            return Query(consentPage.Headers.Location!);
-        }
-        await ExpectAsync(consentPage, HttpStatusCode.OK, cancellationToken);
-        using var allowed = await SubmitAsync(authorizationUri, consentPage, [new("decision", "allow")], cancellationToken);
-        return Query((await ExpectAsync(allowed, HttpStatusCode.Redirect, cancellationToken)).Headers.Location!);
+        var query = back.Query;
+        return await _http.PostAsync(new Uri(authorizationUri, "/connect/authorize/consent"),
+            new FormUrlEncodedContent([new("request", query), new("decision", "allow")]), cancellationToken);
     }
 
     private async Task<HttpResponseMessage> SubmitAsync(Uri page, HttpResponseMessage form, IEnumerable<KeyValuePair<string, string>> fields, CancellationToken cancellationToken)
