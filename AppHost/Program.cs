@@ -30,6 +30,8 @@ var totservice = builder.AddProjectInstances<Projects.TotService>("totservice", 
     .WithReference(keyservice).WaitFor(keyservice);
 
 keyservice.WithTokenIssuerSettings(keyEncryptionKey, devClientSecret, audience: totservice);
+// The development sign-in for people (Development runs only): its password is a generated secret parameter.
+if (builder.ExecutionContext.IsRunMode && environment == "Development") { var devUserPassword = builder.AddGeneratedSecret("dev-user-password"); keyservice.Each(k => k.WithEnvironment("KeyService__Authorization__DevelopmentUser__Password", devUserPassword)); }
 totservice.WithTokenValidationSettings(issuer: keyservice);
 builder.AddPrometheus(settings, runFolder, keyservice, totservice);
 builder.AnnounceMcpEndpoint(keyservice, totservice, devClientSecret, runFolder);

@@ -1,4 +1,5 @@
 using KeyService.Apis;
+using KeyService.Authorization;
 using KeyService.Diagnostics;
 using KeyService.Keys;
 using KeyService.Options;
@@ -20,6 +21,8 @@ public static class KeyServiceExtensions
         builder.AddKeyRing();
         builder.AddTokenIssuance();
         builder.AddAdminAuthentication();
+        builder.AddAuthorizationCodeFlow();
+        builder.AddRegistrationRateLimit();
         builder.Services.AddSingleton<DiscoveryDocument>();
         return builder;
     }
@@ -34,6 +37,7 @@ public static class KeyServiceExtensions
         app.MapDiscoveryApi();
         app.MapTokenApi();
         app.MapAdminApi();
+        app.MapAuthorizationCodeFlow();
         return app;
     }
 }

@@ -27,6 +27,8 @@ public static class AdminAuthenticationExtensions
             .Configure<IOptions<KeyServiceOptions>, KeyRingCache>((jwt, options, cache) =>
             {
                 jwt.MapInboundClaims = false;
+                jwt.TokenHandlers.Clear();
+                jwt.TokenHandlers.Add(new CompactJwsTokenHandler());
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = options.Value.Issuer,

@@ -1,7 +1,9 @@
 using System.Text;
+using KeyService.Authorization;
 using KeyService.Tokens;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace KeyService.Apis;
@@ -22,44 +24,62 @@ public static class TokenApi
             .WithName("IssueToken")
             .WithSummary("OAuth 2.0 client credentials grant (RFC 6749 section 4.4) with RFC 8707 resource indicators.")
             .DisableAntiforgery()
+            .RequireCors(AuthorizationExtensions.PublicEndpointsCorsPolicy)
             .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBytes))
             .AllowAnonymous();
         return app;
     }
 
-    public static async Task<IResult> IssueToken(HttpContext context, ClientCredentialsGrant grant, CancellationToken cancellationToken)
+    public static async Task<IResult> IssueToken(
+        HttpContext context, ClientCredentialsGrant grant, AuthorizationCodeGrant codeGrant, IOptions<AuthorizationOptions> interactive,
+        CancellationToken cancellationToken)
     {
         // Token responses carry credentials: never cached (RFC 6749 section 5.1), errors included.
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.Pragma = "no-cache";
 
-        if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var mediaType)
-            || !mediaType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        if (await ReadFormAsync(context, cancellationToken) is not { } form)
         {
-            return Error(context, TokenError.InvalidRequest("The request must be application/x-www-form-urlencoded."));
+            return Error(context, TokenError.InvalidRequest("The request must be an application/x-www-form-urlencoded UTF-8 form, not too large."));
         }
-        if (mediaType.Charset.HasValue && !Charsets.Contains(HeaderUtilities.RemoveQuotes(mediaType.Charset).Value, StringComparer.OrdinalIgnoreCase))
+        var source = SourceAddress.Of(context);
+        if (interactive.Value.Enabled && form["grant_type"] is { Count: 1 } type && AuthorizationCodeGrant.GrantTypes.Contains(type.ToString()))
         {
-            return Error(context, TokenError.InvalidRequest("Unsupported charset: send the form as UTF-8."));
-        }
-
-        IFormCollection form;
-        try
-        {
-            form = await context.Request.ReadFormAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or DecoderFallbackException or NotSupportedException)
-        {
-            return Error(context, TokenError.InvalidRequest("The form body is malformed or too large."));
+            var (tokens, refused) = await codeGrant.HandleAsync(context.Request.Headers.Authorization, form, source, cancellationToken);
+            return tokens is not null
+                ? TypedResults.Json(new TokenResponse(tokens.Access.AccessToken, "Bearer", (long)tokens.Access.ExpiresIn.TotalSeconds, tokens.Access.Scope)
+                {
+                    RefreshToken = tokens.RefreshToken,
+                })
+                : Error(context, refused!);
         }
 
-        var (token, error) = await grant.HandleAsync(context.Request.Headers.Authorization, form, SourceAddress.Of(context));
+        var (token, error) = await grant.HandleAsync(context.Request.Headers.Authorization, form, source);
         return token is not null
             ? TypedResults.Json(new TokenResponse(token.AccessToken, "Bearer", (long)token.ExpiresIn.TotalSeconds, token.Scope))
             : Error(context, error!);
     }
 
-    private static JsonHttpResult<TokenErrorResponse> Error(HttpContext context, TokenError error)
+    /// <summary>The form of an OAuth endpoint request; null when it is not a UTF-8 URL-encoded form or is malformed.</summary>
+    public static async Task<IFormCollection?> ReadFormAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var mediaType)
+            || !mediaType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
+            || (mediaType.Charset.HasValue && !Charsets.Contains(HeaderUtilities.RemoveQuotes(mediaType.Charset).Value, StringComparer.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+        try
+        {
+            return await context.Request.ReadFormAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or DecoderFallbackException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    public static JsonHttpResult<TokenErrorResponse> Error(HttpContext context, TokenError error)
     {
         if (error.StatusCode == StatusCodes.Status401Unauthorized)
         {

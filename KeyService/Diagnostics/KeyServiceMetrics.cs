@@ -5,7 +5,8 @@ namespace KeyService.Diagnostics;
 /// <summary>
 /// Instruments of meter <c>TotMcp.KeyService</c> (exported by ServiceDefaults). Prometheus names:
 /// <c>keyservice_tokens_issued_total</c>, <c>keyservice_token_endpoint_failures_total</c>,
-/// <c>keyservice_jwks_requests_total</c>; the key ring's own are in <c>Keys.KeyRingMetrics</c>, on the same meter.
+/// <c>keyservice_jwks_requests_total</c>, <c>keyservice_client_registrations_total</c>; the key ring's own are in
+/// <c>Keys.KeyRingMetrics</c>, on the same meter.
 /// </summary>
 public sealed class KeyServiceMetrics
 {
@@ -14,6 +15,7 @@ public sealed class KeyServiceMetrics
     private readonly Counter<long> _tokens;
     private readonly Counter<long> _failures;
     private readonly Counter<long> _jwksRequests;
+    private readonly Counter<long> _registrations;
 
     public KeyServiceMetrics(IMeterFactory meterFactory)
     {
@@ -24,6 +26,8 @@ public sealed class KeyServiceMetrics
             "Token endpoint requests that ended in an OAuth error, by error code.");
         _jwksRequests = meter.CreateCounter<long>("keyservice.jwks.requests", "{request}",
             "JWKS requests by result (ok or not_modified).");
+        _registrations = meter.CreateCounter<long>("keyservice.client_registrations", "{request}",
+            "Dynamic client registrations by result (created, full, invalid, rate_limited).");
     }
 
     /// <summary><paramref name="clientId"/> must be a configured client id (or "unknown"), never caller input.</summary>
@@ -35,6 +39,8 @@ public sealed class KeyServiceMetrics
             _failures.Add(1, new("client_id", clientId), new("error", result));
         }
     }
+
+    public void ClientRegistration(string result) => _registrations.Add(1, new KeyValuePair<string, object?>("result", result));
 
     public void JwksRequest(bool notModified) => _jwksRequests.Add(1, new KeyValuePair<string, object?>("result", notModified ? "not_modified" : "ok"));
 }

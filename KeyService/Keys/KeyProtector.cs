@@ -33,13 +33,7 @@ public sealed class KeyProtector
         var plaintext = rsa.ExportPkcs8PrivateKey();
         try
         {
-            var envelope = new byte[1 + NonceSize + TagSize + plaintext.Length];
-            envelope[0] = Version;
-            var nonce = envelope.AsSpan(1, NonceSize);
-            RandomNumberGenerator.Fill(nonce);
-            using var aes = new AesGcm(_kek, TagSize);
-            aes.Encrypt(nonce, plaintext, envelope.AsSpan(1 + NonceSize + TagSize), envelope.AsSpan(1 + NonceSize, TagSize), AssociatedData(kid));
-            return Convert.ToBase64String(envelope);
+            return Convert.ToBase64String(Seal(plaintext, AssociatedData(kid)));
         }
         finally
         {
@@ -50,16 +44,9 @@ public sealed class KeyProtector
     /// <exception cref="CryptographicException">The envelope was not made under this key-encryption key for this key id.</exception>
     public RSA Unprotect(string kid, string protectedKey)
     {
-        var envelope = Convert.FromBase64String(protectedKey);
-        if (envelope.Length <= 1 + NonceSize + TagSize || envelope[0] != Version)
-        {
-            throw new CryptographicException("Unknown key envelope format.");
-        }
-        var plaintext = new byte[envelope.Length - 1 - NonceSize - TagSize];
+        var plaintext = Open(Convert.FromBase64String(protectedKey), AssociatedData(kid));
         try
         {
-            using var aes = new AesGcm(_kek, TagSize);
-            aes.Decrypt(envelope.AsSpan(1, NonceSize), envelope.AsSpan(1 + NonceSize + TagSize), envelope.AsSpan(1 + NonceSize, TagSize), plaintext, AssociatedData(kid));
             var rsa = RSA.Create();
             rsa.ImportPkcs8PrivateKey(plaintext, out _);
             return rsa;
@@ -68,6 +55,31 @@ public sealed class KeyProtector
         {
             CryptographicOperations.ZeroMemory(plaintext);
         }
+    }
+
+    /// <summary>Any secret under the key-encryption key, bound to <paramref name="associatedData"/> (what it is for).</summary>
+    public byte[] Seal(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
+    {
+        var envelope = new byte[1 + NonceSize + TagSize + plaintext.Length];
+        envelope[0] = Version;
+        var nonce = envelope.AsSpan(1, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(_kek, TagSize);
+        aes.Encrypt(nonce, plaintext, envelope.AsSpan(1 + NonceSize + TagSize), envelope.AsSpan(1 + NonceSize, TagSize), associatedData);
+        return envelope;
+    }
+
+    /// <exception cref="CryptographicException">The envelope was not sealed under this key-encryption key with this associated data.</exception>
+    public byte[] Open(ReadOnlySpan<byte> envelope, ReadOnlySpan<byte> associatedData)
+    {
+        if (envelope.Length <= 1 + NonceSize + TagSize || envelope[0] != Version)
+        {
+            throw new CryptographicException("Unknown key envelope format.");
+        }
+        var plaintext = new byte[envelope.Length - 1 - NonceSize - TagSize];
+        using var aes = new AesGcm(_kek, TagSize);
+        aes.Decrypt(envelope.Slice(1, NonceSize), envelope[(1 + NonceSize + TagSize)..], envelope.Slice(1 + NonceSize, TagSize), plaintext, associatedData);
+        return plaintext;
     }
 
     private static byte[] AssociatedData(string kid) => Encoding.UTF8.GetBytes("keyservice/v1/" + kid);

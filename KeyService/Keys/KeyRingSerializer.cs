@@ -10,6 +10,12 @@ namespace KeyService.Keys;
 public sealed class KeyRingSerializer(KeyProtector protector)
 {
     private const int FormatVersion = 1;
+
+    /// <summary>
+    /// A ring holds a handful of keys (active, published, retired within grace); a document with more is refused
+    /// before any key is decrypted, so a large body cannot buy seconds of AES and RSA work.
+    /// </summary>
+    public const int MaxKeys = 64;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public byte[] Serialize(KeyRing ring) => JsonSerializer.SerializeToUtf8Bytes(
@@ -43,9 +49,10 @@ public sealed class KeyRingSerializer(KeyProtector protector)
         {
             throw new InvalidDataException("The key ring document has an unknown format version.");
         }
+        CheckShape(stored.Keys);
 
         var keys = new List<RingKey>(stored.Keys.Count);
-        foreach (var key in stored.Keys)
+        foreach (var key in stored.Keys.OfType<StoredKey>())
         {
             var metadata = new KeyMetadata(key.Kid, key.Created, key.Activates, key.Retires, key.Removes);
             if (current.Find(key.Kid) is { } known && known.ProtectedPrivateKey == key.Key)
@@ -65,7 +72,28 @@ public sealed class KeyRingSerializer(KeyProtector protector)
         return new KeyRing(keys);
     }
 
-    private sealed record StoredRing(int Version, List<StoredKey>? Keys);
+    /// <summary>Every field present, at most <see cref="MaxKeys"/> keys, no key id twice: checked before decrypting any.</summary>
+    private static void CheckShape(List<StoredKey?> keys)
+    {
+        if (keys.Count > MaxKeys)
+        {
+            throw new InvalidDataException($"The key ring document holds {keys.Count} keys; at most {MaxKeys} are accepted.");
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            if (key is not { Kid.Length: > 0, N.Length: > 0, E.Length: > 0, Key.Length: > 0 })
+            {
+                throw new InvalidDataException("A key of the ring document lacks its kid, public parameters or protected key.");
+            }
+            if (!seen.Add(key.Kid))
+            {
+                throw new InvalidDataException($"Key '{key.Kid}' appears more than once.");
+            }
+        }
+    }
+
+    private sealed record StoredRing(int Version, List<StoredKey?>? Keys);
 
     private sealed record StoredKey(
         string Kid, DateTimeOffset Created, DateTimeOffset Activates, DateTimeOffset Retires, DateTimeOffset Removes,

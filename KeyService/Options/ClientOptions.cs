@@ -1,6 +1,9 @@
 namespace KeyService.Options;
 
-/// <summary>One client allowed to use the client credentials grant (<c>KeyService:Clients:&lt;i&gt;</c>).</summary>
+/// <summary>
+/// One configured client (<c>KeyService:Clients:&lt;i&gt;</c>): uses the client credentials grant, and with
+/// <see cref="RedirectUris"/> also the authorization code flow as a confidential client.
+/// </summary>
 public sealed class ClientOptions
 {
     public string ClientId { get; set; } = "";
@@ -14,4 +17,10 @@ public sealed class ClientOptions
     public List<string> AllowedScopes { get; set; } = [];
 
     public List<string> AllowedAudiences { get; set; } = [];
+
+    /// <summary>Redirect URIs for the authorization code flow; none keeps the client to client credentials.</summary>
+    public List<string> RedirectUris { get; set; } = [];
+
+    /// <summary>Shown on the consent page.</summary>
+    public string? ClientName { get; set; }
 }

@@ -139,6 +139,10 @@ public sealed class KeyServiceOptionsValidator(IHostEnvironment environment, ICo
             {
                 failures.Add($"{at}:AllowedAudiences must list at least one absolute http(s) URL without fragment (RFC 8707).");
             }
+            if (client.RedirectUris.Any(r => !Authorization.RedirectUris.IsAcceptable(r)))
+            {
+                failures.Add($"{at}:RedirectUris must be absolute https URIs, loopback http URIs or private-use schemes, without fragment.");
+            }
         }
     }
 

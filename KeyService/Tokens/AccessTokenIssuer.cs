@@ -14,8 +14,9 @@ public sealed class AccessTokenIssuer(IOptions<KeyServiceOptions> options, KeyRi
 {
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
 
+    /// <param name="subject">The person a token acts for; a client acting for itself is its own subject.</param>
     /// <returns>Null when no key is active yet (the service is not ready).</returns>
-    public IssuedToken? Issue(string clientId, IReadOnlyList<string> scopes, string audience)
+    public IssuedToken? Issue(string clientId, IReadOnlyList<string> scopes, string audience, string? subject = null)
     {
         var now = time.GetUtcNow();
         if (cache.Current.Ring.SigningKeyAt(now) is not { } key)
@@ -37,7 +38,7 @@ public sealed class AccessTokenIssuer(IOptions<KeyServiceOptions> options, KeyRi
             SigningCredentials = key.SigningCredentials,
             Claims = new Dictionary<string, object>
             {
-                [JwtRegisteredClaimNames.Sub] = clientId,
+                [JwtRegisteredClaimNames.Sub] = subject ?? clientId,
                 ["client_id"] = clientId,
                 ["scope"] = scope,
                 [JwtRegisteredClaimNames.Jti] = jti,

@@ -8,8 +8,9 @@ namespace KeyService.Tokens;
 
 /// <summary>
 /// Checks client secrets against their PBKDF2 hashes and remembers a successful verdict for
-/// <see cref="VerdictLifetime"/>. Unknown client ids are checked against a dummy hash of the same cost, so an answer's
-/// timing does not tell whether an id exists.
+/// <see cref="VerdictLifetime"/>. Unknown client ids are checked against a dummy hash of the same cost, and
+/// Development's plain secrets against a hash of them made at start, so an answer's timing tells neither whether an id
+/// exists nor how its secret is configured.
 /// </summary>
 /// <remarks>
 /// Why a cache: PBKDF2 at 100,000 iterations costs tens of milliseconds of CPU, which would cap the token endpoint at a
@@ -32,10 +33,17 @@ public sealed class ClientSecretVerifier
     private readonly ConcurrentDictionary<string, DateTimeOffset> _verified = new(StringComparer.Ordinal);
     private readonly ClientOptions _dummy;
 
+    /// <summary>Development's plain secrets, hashed at start at the dummy's cost (by client id).</summary>
+    private readonly Dictionary<string, string> _plainHashes;
+
     public ClientSecretVerifier(IOptions<KeyServiceOptions> options, TimeProvider time)
     {
         _time = time;
-        _dummy = DummyClient(options.Value.Clients);
+        var clients = options.Value.Clients;
+        var iterations = CommonIterations(clients);
+        _dummy = new ClientOptions { SecretHash = ClientSecretHasher.Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), iterations) };
+        _plainHashes = clients.Where(c => string.IsNullOrEmpty(c.SecretHash) && !string.IsNullOrEmpty(c.Secret))
+            .ToDictionary(c => c.ClientId, c => ClientSecretHasher.Hash(c.Secret!, iterations), StringComparer.Ordinal);
     }
 
     /// <summary>The cache key of a presented secret; for an unknown id (<paramref name="client"/> null) over the dummy hash.</summary>
@@ -48,11 +56,9 @@ public sealed class ClientSecretVerifier
     /// <summary>The full check (PBKDF2, or the dummy's for an unknown id, which never matches); a success is remembered.</summary>
     public bool Verify(ClientOptions? client, string secret, string fingerprint)
     {
-        var checkedAgainst = client ?? _dummy;
-        var matches = checkedAgainst.SecretHash is { Length: > 0 } hash
-            ? ClientSecretHasher.Verify(secret, hash)
-            : checkedAgainst.Secret is { Length: > 0 } plain && PlainEquals(secret, plain);
-        var valid = matches && client is not null;
+        // Every path is one PBKDF2 of the same cost: hashed, plain (hashed at start) and unknown ids alike.
+        var hash = client is null ? _dummy.SecretHash! : client.SecretHash is { Length: > 0 } stored ? stored : _plainHashes[client.ClientId];
+        var valid = ClientSecretHasher.Verify(secret, hash) && client is not null;
         if (valid)
         {
             var now = _time.GetUtcNow();
@@ -61,25 +67,12 @@ public sealed class ClientSecretVerifier
         return valid;
     }
 
-    /// <summary>
-    /// Stands in for unknown ids: hashed like most configured clients (same iterations, same cost), or a plain secret
-    /// when only Development's plain secrets are configured.
-    /// </summary>
-    private static ClientOptions DummyClient(List<ClientOptions> clients)
+    /// <summary>The iterations most configured hashes use (the default when none is hashed), for the dummy and plain secrets.</summary>
+    private static int CommonIterations(List<ClientOptions> clients)
     {
-        var unguessable = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var hashed = clients.Select(c => c.SecretHash is { } h ? ClientSecretHasher.IterationsOf(h) : null).OfType<int>().ToList();
-        if (hashed.Count == 0 && clients.Count > 0)
-        {
-            return new ClientOptions { Secret = unguessable };
-        }
-        var iterations = hashed.Count == 0 ? DefaultIterations : hashed.GroupBy(i => i).MaxBy(g => g.Count())!.Key;
-        return new ClientOptions { SecretHash = ClientSecretHasher.Hash(unguessable, iterations) };
+        return hashed.Count == 0 ? DefaultIterations : hashed.GroupBy(i => i).MaxBy(g => g.Count())!.Key;
     }
-
-    /// <summary>Development-only plain secrets, compared in constant time (hashing first hides the length).</summary>
-    private static bool PlainEquals(string presented, string configured) => CryptographicOperations.FixedTimeEquals(
-        SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(configured)));
 
     private void Remember(string key, DateTimeOffset expires, DateTimeOffset now)
     {

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Options;
+
+namespace KeyService.Authorization;
+
+/// <summary>Refuses at start-up authorization settings that would weaken the flow; messages name the settings.</summary>
+public sealed class AuthorizationOptionsValidator(IHostEnvironment environment) : IValidateOptions<AuthorizationOptions>
+{
+    private const string S = AuthorizationOptions.SectionName;
+
+    public ValidateOptionsResult Validate(string? name, AuthorizationOptions options)
+    {
+        var failures = new List<string>();
+        if (options.CodeLifetime <= TimeSpan.Zero || options.CodeLifetime > TimeSpan.FromSeconds(60))
+        {
+            failures.Add($"{S}:CodeLifetime must be positive and at most 60 seconds (got {options.CodeLifetime}).");
+        }
+        if (options.RefreshTokenLifetime <= TimeSpan.Zero)
+        {
+            failures.Add($"{S}:RefreshTokenLifetime must be positive (got {options.RefreshTokenLifetime}).");
+        }
+        if (options.ConsentLifetime <= TimeSpan.Zero)
+        {
+            failures.Add($"{S}:ConsentLifetime must be positive (got {options.ConsentLifetime}).");
+        }
+        if (options.UserScopes.Count == 0 || options.UserScopes.Any(s => string.IsNullOrWhiteSpace(s) || s.Contains(' ', StringComparison.Ordinal)))
+        {
+            failures.Add($"{S}:UserScopes must list at least one scope, each without spaces.");
+        }
+        if (options.Resources.Any(r => !Uri.TryCreate(r, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Fragment.Length > 0))
+        {
+            failures.Add($"{S}:Resources must be absolute http(s) URLs without fragment (RFC 8707).");
+        }
+        if (options.MaxRegistrations < 0 || options.RegistrationsPerMinute < 1)
+        {
+            failures.Add($"{S}:MaxRegistrations must be 0 or more and {S}:RegistrationsPerMinute at least 1.");
+        }
+        if (options.UnusedRegistrationLifetime <= TimeSpan.Zero || options.RegistrationLifetime < options.UnusedRegistrationLifetime)
+        {
+            failures.Add($"{S}:UnusedRegistrationLifetime must be positive and at most {S}:RegistrationLifetime.");
+        }
+        if (options.Enabled && !environment.IsDevelopment())
+        {
+            failures.Add($"{S}:DevelopmentUser:Password is accepted in Development only: a built-in password user has no place in production.");
+        }
+        if (options.Enabled && options.DevelopmentUser.Password!.Length < 16)
+        {
+            failures.Add($"{S}:DevelopmentUser:Password must be at least 16 characters (the AppHost generates one).");
+        }
+        if (string.IsNullOrWhiteSpace(options.DevelopmentUser.UserName))
+        {
+            failures.Add($"{S}:DevelopmentUser:UserName must not be empty.");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
