@@ -1,14 +1,32 @@
-using KeyService;
+using KeyService.Apis;
+using KeyService.Diagnostics;
+using KeyService.Keys;
+using KeyService.Options;
+using KeyService.Tokens;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddKeyService();
+builder.AddServiceDefaults();
+builder.AddErrorHandling();
+builder.AddKeyServiceOptions();
+builder.AddKeyServiceDiagnostics();
+builder.AddKeyRing();
+builder.AddTokenIssuance();
+builder.AddAdminAuthentication();
+builder.Services.AddSingleton<DiscoveryDocument>();
 
 var app = builder.Build();
 
-app.MapKeyService();
+app.UseErrorHandling();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapDefaultEndpoints();
+app.MapJwksApi();
+app.MapDiscoveryApi();
+app.MapTokenApi();
+app.MapAdminApi();
 
 app.Run();
 
-/// <summary>Entry point, public for tests.</summary>
+/// <summary>Entry point, public so the tests host this composition through WebApplicationFactory.</summary>
 public partial class Program;
