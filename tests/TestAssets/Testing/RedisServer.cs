@@ -70,7 +70,15 @@ public sealed class RedisServer : IAsyncLifetime
         process.BeginErrorReadLine();
         _process = process;
 
-        await Eventually.UntilAsync(AnswersPingAsync, StartTimeout, $"the Redis-protocol server ({start.FileName}) to answer PING on port {Port}");
+        try
+        {
+            await Eventually.UntilAsync(AnswersPingAsync, StartTimeout, $"the Redis-protocol server ({start.FileName}) to answer PING on port {Port}");
+        }
+        catch
+        {
+            await StopAsync(); // a server that never answered is not left running
+            throw;
+        }
     }
 
     public async Task StopAsync()
