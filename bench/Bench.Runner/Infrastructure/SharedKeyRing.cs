@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using KeyService.Storage;
+using KeyService.Keys;
 using StackExchange.Redis;
 
 namespace Bench.Runner.Infrastructure;

@@ -22,7 +22,7 @@ public sealed class TotRunTests(EndToEndAppModel model)
         var token = await model.GetTokenAsync(cancellationToken: Cancel);
         await using var instance0 = await model.ConnectAsync(token, 0, cancellationToken: Cancel);
         await using var instance1 = await model.ConnectAsync(token, 1, cancellationToken: Cancel);
-        await using var progress = new TotService.Tests.Tools.ProgressRecorder(instance0);
+        await using var progress = new ProgressRecorder(instance0);
 
         var solved = await instance0.CallOkAsync("tot_solve", new { task = "4 9 10 13", domain = "game24", strategy = "beam", breadth = 5 },
             progress);

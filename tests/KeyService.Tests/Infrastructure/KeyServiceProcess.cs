@@ -82,29 +82,7 @@ public sealed partial class KeyServiceProcess : IAsyncDisposable
         }
     }
 
-    public async Task WaitForHealthAsync(TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        var last = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                using var response = await Client.GetAsync(new Uri("/health", UriKind.Relative));
-                last = await response.Content.ReadAsStringAsync();
-                if (last == "Healthy")
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException ex)
-            {
-                last = ex.Message;
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"/health stayed '{last}'.");
-    }
+    public Task WaitForHealthAsync(TimeSpan? timeout = null) => Readiness.WaitAsync(Client, "Healthy", timeout ?? TimeSpan.FromSeconds(20));
 
     public async ValueTask DisposeAsync()
     {

@@ -1,5 +1,4 @@
 using KeyService.Storage;
-using KeyService.Tests.Infrastructure;
 using StackExchange.Redis;
 
 namespace KeyService.Tests.Storage;

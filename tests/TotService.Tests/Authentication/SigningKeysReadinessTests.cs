@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using TotService.Tests.Infrastructure;
 
@@ -29,15 +28,14 @@ public sealed class SigningKeysReadinessTests
         }
 
         await authorizationServer.RestartAsync();
-        var clock = Stopwatch.StartNew();
-        var status = HttpStatusCode.ServiceUnavailable;
-        while (status != HttpStatusCode.OK && clock.Elapsed < TimeSpan.FromSeconds(15))
-        {
-            await Task.Delay(250, cancel);
-            using var health = await host.Http.GetAsync("/health", cancel);
-            status = health.StatusCode;
-        }
-        Assert.Equal(HttpStatusCode.OK, status);
+        await Eventually.UntilAsync(
+            async probe =>
+            {
+                using var health = await host.Http.GetAsync("/health", probe);
+                return health.StatusCode;
+            },
+            status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(15), "/health to answer 200 once KeyService is back",
+            interval: TimeSpan.FromMilliseconds(250), cancellationToken: cancel);
 
         var session = await RawMcpSession.OpenAsync(host.Http, Tokens.Valid(key));
         Assert.False(string.IsNullOrEmpty(session.SessionId));

@@ -16,29 +16,26 @@ public sealed class TokenRejectionTests : IAsyncLifetime
     private const string NoTokenChallenge =
         $"Bearer resource_metadata=\"{TestSettings.MetadataUrl}\", scope=\"tot:read\"";
 
-    private readonly TestSigningKey _key = new();
     private readonly TestSigningKey _attackerKey = new();
-    private FakeAuthorizationServer _authorizationServer = null!;
     private FakeAuthorizationServer _attackerServer = null!;
     private TotServiceTestHost _host = null!;
     private RawMcpSession _session = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _authorizationServer = await FakeAuthorizationServer.StartAsync(TestSettings.Issuer, _key);
         _attackerServer = await FakeAuthorizationServer.StartAsync("https://attacker.test", _attackerKey);
-        _host = await TotServiceTestHost.StartAsync(_authorizationServer);
-        _session = await RawMcpSession.OpenAsync(_host.Http, Tokens.Valid(_key, subject: "victim"));
+        _host = await TotServiceTestHost.StartAsync();
+        _session = await RawMcpSession.OpenAsync(_host.Http, Tokens.Valid(Key, subject: "victim"));
     }
 
     public async ValueTask DisposeAsync()
     {
         await _host.DisposeAsync();
         await _attackerServer.DisposeAsync();
-        await _authorizationServer.DisposeAsync();
-        _key.Dispose();
         _attackerKey.Dispose();
     }
+
+    private TestSigningKey Key => _host.Key!;
 
     public static TheoryData<string> BadTokens() =>
     [
@@ -101,7 +98,7 @@ public sealed class TokenRejectionTests : IAsyncLifetime
     [Fact]
     public async Task Token_only_in_query_string_is_ignored()
     {
-        var token = Tokens.Valid(_key, subject: "victim");
+        var token = Tokens.Valid(Key, subject: "victim");
 
         using var refused = await _session.SendAsync(token: null, _session.ToolCall("probe"),
             request => request.RequestUri = new Uri("/mcp?access_token=" + token, UriKind.Relative));
@@ -115,7 +112,7 @@ public sealed class TokenRejectionTests : IAsyncLifetime
     public async Task Token_over_16_KB_is_refused_even_when_validly_signed()
     {
         var padding = new string('a', 17 * 1024);
-        var token = Tokens.Create(_key.SecurityKey, new TokenSpec
+        var token = Tokens.Create(Key.SecurityKey, new TokenSpec
         {
             Subject = "victim",
             ExtraClaims = new Dictionary<string, object> { ["pad"] = padding },
@@ -131,7 +128,7 @@ public sealed class TokenRejectionTests : IAsyncLifetime
 
     private async Task AssertGoodTokenStillReachesToolAsync()
     {
-        using var accepted = await _session.SendAsync(Tokens.Valid(_key, subject: "victim"), _session.ToolCall("probe"));
+        using var accepted = await _session.SendAsync(Tokens.Valid(Key, subject: "victim"), _session.ToolCall("probe"));
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal(1, _host.Invocations.Count);
     }
@@ -145,18 +142,18 @@ public sealed class TokenRejectionTests : IAsyncLifetime
             // A header that is valid JSON but whose kid is an escaped lone surrogate: not text, so no kid (never a 500).
             "kid_not_valid_text" => Base64UrlEncoder.Encode("""{"alg":"RS256","typ":"at+jwt","kid":"\ud800"}""") + "." +
                 Base64UrlEncoder.Encode("""{"sub":"victim"}""") + ".c2ln",
-            "alg_none" => Tokens.AlgNone(_key),
-            "hs256_with_public_key" => Tokens.HmacWithPublicKey(_key),
-            "expired" => Tokens.Create(_key.SecurityKey, victim with
+            "alg_none" => Tokens.AlgNone(Key),
+            "hs256_with_public_key" => Tokens.HmacWithPublicKey(Key),
+            "expired" => Tokens.Create(Key.SecurityKey, victim with
             {
                 NotBeforeOffset = TimeSpan.FromMinutes(-20), Lifetime = TimeSpan.FromMinutes(19),
             }),
-            "not_yet_valid" => Tokens.Create(_key.SecurityKey, victim with { NotBeforeOffset = TimeSpan.FromMinutes(2) }),
-            "wrong_issuer" => Tokens.Create(_key.SecurityKey, victim with { Issuer = "https://evil.test" }),
-            "wrong_audience" => Tokens.Create(_key.SecurityKey, victim with { Audience = "https://other.example.test/mcp" }),
-            "tampered_payload" => Tokens.Tampered(_key),
-            "unknown_kid" => Tokens.Create(_key.WithKeyId("kid-nobody-published"), victim),
-            "wrong_type" => Tokens.Create(_key.SecurityKey, victim with { Type = "JWT" }),
+            "not_yet_valid" => Tokens.Create(Key.SecurityKey, victim with { NotBeforeOffset = TimeSpan.FromMinutes(2) }),
+            "wrong_issuer" => Tokens.Create(Key.SecurityKey, victim with { Issuer = "https://evil.test" }),
+            "wrong_audience" => Tokens.Create(Key.SecurityKey, victim with { Audience = "https://other.example.test/mcp" }),
+            "tampered_payload" => Tokens.Tampered(Key),
+            "unknown_kid" => Tokens.Create(Key.WithKeyId("kid-nobody-published"), victim),
+            "wrong_type" => Tokens.Create(Key.SecurityKey, victim with { Type = "JWT" }),
             "no_subject" => WithoutSubject(),
             "jku_header" => Tokens.Create(_attackerKey.SecurityKey, victim with
             {
@@ -183,7 +180,7 @@ public sealed class TokenRejectionTests : IAsyncLifetime
             Audience = TestSettings.Audience,
             Claims = new Dictionary<string, object> { ["scope"] = "tot:read tot:write" },
             TokenType = "at+jwt",
-            SigningCredentials = new SigningCredentials(_key.SecurityKey, SecurityAlgorithms.RsaSha256),
+            SigningCredentials = new SigningCredentials(Key.SecurityKey, SecurityAlgorithms.RsaSha256),
         });
     }
 }

@@ -30,9 +30,9 @@ public sealed class TotServiceOptionsTests
             ["TotService:Audience"] = TestSettings.Audience,
             [key] = value,
         };
-        await using var app = TotServiceTestHost.Build(settings);
+        await using var host = TotServiceTestHost.Create(settings);
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync(TestContext.Current.CancellationToken));
+        var error = Assert.Throws<OptionsValidationException>(host.StartServer);
 
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
@@ -40,14 +40,14 @@ public sealed class TotServiceOptionsTests
     [Fact]
     public async Task Valid_settings_start()
     {
-        await using var app = TotServiceTestHost.Build(new Dictionary<string, string?>
+        await using var host = TotServiceTestHost.Create(new Dictionary<string, string?>
         {
             ["TotService:Authority"] = "http://keyservice",
             ["TotService:Issuer"] = TestSettings.Issuer,
             ["TotService:Audience"] = TestSettings.Audience,
         });
 
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        await app.StopAsync(TestContext.Current.CancellationToken);
+        host.StartServer();
+        Assert.NotNull(host.BaseAddress);
     }
 }

@@ -14,8 +14,6 @@ namespace TotService.Tests.Hostile;
 /// </summary>
 public sealed class HostileRequestTests : IAsyncLifetime
 {
-    private readonly TestSigningKey _key = new();
-    private FakeAuthorizationServer _authorizationServer = null!;
     private TotServiceTestHost _host = null!;
     private string _reader = null!;
     private RawMcpSession _session = null!;
@@ -24,21 +22,17 @@ public sealed class HostileRequestTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _authorizationServer = await FakeAuthorizationServer.StartAsync(TestSettings.Issuer, _key);
-        _host = await TotServiceTestHost.StartAsync(_authorizationServer, new Dictionary<string, string?>
+        _host = await TotServiceTestHost.StartAsync(new Dictionary<string, string?>
         {
             ["TotService:RateLimit:TokenLimit"] = "100000",
         });
-        _reader = Tokens.Valid(_key, scope: "tot:read", subject: "reader");
+        _reader = Tokens.Valid(Key, scope: "tot:read", subject: "reader");
         _session = await RawMcpSession.OpenAsync(_host.Http, _reader);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _authorizationServer.DisposeAsync();
-        _key.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+
+    private TestSigningKey Key => _host.Key!;
 
     public static TheoryData<string> HostileTokens() =>
     [
@@ -270,7 +264,7 @@ public sealed class HostileRequestTests : IAsyncLifetime
     private string MakeToken(string kind)
     {
         var victim = new TokenSpec { Subject = "reader", Scope = "tot:read" };
-        var valid = Tokens.Create(_key.SecurityKey, victim);
+        var valid = Tokens.Create(Key.SecurityKey, victim);
         var parts = valid.Split('.');
         var header = JsonNode.Parse(Base64UrlEncoder.Decode(parts[0]))!.AsObject();
         var payload = JsonNode.Parse(Base64UrlEncoder.Decode(parts[1]))!.AsObject();
@@ -284,19 +278,19 @@ public sealed class HostileRequestTests : IAsyncLifetime
         }
         return kind switch
         {
-            "alg_none" => Tokens.AlgNone(_key),
+            "alg_none" => Tokens.AlgNone(Key),
             "alg_none_uppercase" => $"{Encode("""{"alg":"NONE","typ":"at+jwt"}""")}.{parts[1]}.",
-            "hs256_with_public_key" => Tokens.HmacWithPublicKey(_key),
-            "rs384" => Tokens.Create(_key.SecurityKey, victim, SecurityAlgorithms.RsaSha384),
-            "ps256" => Tokens.Create(_key.SecurityKey, victim, SecurityAlgorithms.RsaSsaPssSha256),
-            "wrong_typ" => Tokens.Create(_key.SecurityKey, victim with { Type = "id_token+jwt" }),
-            "typ_jwt" => Tokens.Create(_key.SecurityKey, victim with { Type = "JWT" }),
+            "hs256_with_public_key" => Tokens.HmacWithPublicKey(Key),
+            "rs384" => Tokens.Create(Key.SecurityKey, victim, SecurityAlgorithms.RsaSha384),
+            "ps256" => Tokens.Create(Key.SecurityKey, victim, SecurityAlgorithms.RsaSsaPssSha256),
+            "wrong_typ" => Tokens.Create(Key.SecurityKey, victim with { Type = "id_token+jwt" }),
+            "typ_jwt" => Tokens.Create(Key.SecurityKey, victim with { Type = "JWT" }),
             "no_typ" => Resigned(changeHeader: h => h.Remove("typ")),
             "crit" => Resigned(changeHeader: h => { h["crit"] = new JsonArray("urn:example:unknown"); h["urn:example:unknown"] = true; }),
             "kid_path_traversal" => Resigned(changeHeader: h => h["kid"] = "../../../etc/passwd"),
             "kid_empty" => Resigned(changeHeader: h => h["kid"] = ""),
             "kid_number" => Resigned(changeHeader: h => h["kid"] = 42),
-            "kid_lone_surrogate" => SignRaw(header.ToJsonString().Replace($"\"{_key.KeyId}\"", "\"\\ud800\"", StringComparison.Ordinal), payload.ToJsonString()),
+            "kid_lone_surrogate" => SignRaw(header.ToJsonString().Replace($"\"{Key.KeyId}\"", "\"\\ud800\"", StringComparison.Ordinal), payload.ToJsonString()),
             "no_kid" => Resigned(changeHeader: h => h.Remove("kid")),
             "signature_padded" => valid + "==",
             "header_padded" => $"{parts[0]}=.{parts[1]}.{parts[2]}",
@@ -304,14 +298,14 @@ public sealed class HostileRequestTests : IAsyncLifetime
             "signature_plus_slash" => $"{parts[0]}.{parts[1]}.{parts[2].Replace('-', '+').Replace('_', '/')}+",
             "trailing_dot" => valid + ".",
             "five_segments" => $"{valid}.{parts[1]}.{parts[2]}",
-            "expired" => Tokens.Create(_key.SecurityKey, victim with { NotBeforeOffset = TimeSpan.FromMinutes(-20), Lifetime = TimeSpan.FromMinutes(19) }),
-            "not_yet_valid" => Tokens.Create(_key.SecurityKey, victim with { NotBeforeOffset = TimeSpan.FromMinutes(2) }),
+            "expired" => Tokens.Create(Key.SecurityKey, victim with { NotBeforeOffset = TimeSpan.FromMinutes(-20), Lifetime = TimeSpan.FromMinutes(19) }),
+            "not_yet_valid" => Tokens.Create(Key.SecurityKey, victim with { NotBeforeOffset = TimeSpan.FromMinutes(2) }),
             "no_exp" => Resigned(changePayload: p => p.Remove("exp")),
-            "wrong_issuer" => Tokens.Create(_key.SecurityKey, victim with { Issuer = "https://evil.test" }),
-            "wrong_audience" => Tokens.Create(_key.SecurityKey, victim with { Audience = "https://tot.example.test/mcp/" }),
+            "wrong_issuer" => Tokens.Create(Key.SecurityKey, victim with { Issuer = "https://evil.test" }),
+            "wrong_audience" => Tokens.Create(Key.SecurityKey, victim with { Audience = "https://tot.example.test/mcp/" }),
             "audience_array_without_ours" => Resigned(changePayload: p => p["aud"] = new JsonArray("https://a.test/mcp", "https://b.test/mcp")),
-            "oversize" => Tokens.Create(_key.SecurityKey, victim with { ExtraClaims = new Dictionary<string, object> { ["pad"] = new string('a', 17 * 1024) } }),
-            "tampered_payload" => Tokens.Tampered(_key),
+            "oversize" => Tokens.Create(Key.SecurityKey, victim with { ExtraClaims = new Dictionary<string, object> { ["pad"] = new string('a', 17 * 1024) } }),
+            "tampered_payload" => Tokens.Tampered(Key),
             "signature_stripped" => $"{parts[0]}.{parts[1]}.",
             _ => kind, // the literal is the token
         };
@@ -320,7 +314,7 @@ public sealed class HostileRequestTests : IAsyncLifetime
     private string SignRaw(string headerJson, string payloadJson)
     {
         var signingInput = $"{Encode(headerJson)}.{Encode(payloadJson)}";
-        var signature = _key.SecurityKey.Rsa!.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var signature = Key.SecurityKey.Rsa!.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         return $"{signingInput}.{Base64UrlEncoder.Encode(signature)}";
     }
 

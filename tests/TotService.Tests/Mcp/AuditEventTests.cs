@@ -17,17 +17,14 @@ public sealed class AuditEventTests : IAsyncLifetime
     private const int RateLimitBurst = 3;
     private const int MaxSessions = 2;
 
-    private readonly TestSigningKey _key = new();
     private readonly FakeLogCollector _logs = new();
     private readonly string _apiKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
     private readonly List<string> _tokens = [];
-    private FakeAuthorizationServer _authorizationServer = null!;
     private TotServiceTestHost _host = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _authorizationServer = await FakeAuthorizationServer.StartAsync(TestSettings.Issuer, _key);
-        _host = await TotServiceTestHost.StartAsync(_authorizationServer, new Dictionary<string, string?>
+        _host = await TotServiceTestHost.StartAsync(new Dictionary<string, string?>
         {
             ["TotService:RateLimit:TokenLimit"] = RateLimitBurst.ToString(CultureInfo.InvariantCulture),
             ["TotService:RateLimit:TokensPerPeriod"] = "1",
@@ -40,12 +37,9 @@ public sealed class AuditEventTests : IAsyncLifetime
         }, new FakeLoggerProvider(_logs));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _authorizationServer.DisposeAsync();
-        _key.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+
+    private TestSigningKey Key => _host.Key!;
 
     [Fact]
     public async Task A_tool_call_without_its_scope_is_audited_with_caller_tool_scopes_source_session_and_method()
@@ -145,11 +139,11 @@ public sealed class AuditEventTests : IAsyncLifetime
     [Fact]
     public async Task Each_rejected_token_is_audited_once_with_its_result_and_a_missing_one_not_at_all()
     {
-        var expired = Remember(Tokens.Create(_key.SecurityKey, new TokenSpec
+        var expired = Remember(Tokens.Create(Key.SecurityKey, new TokenSpec
         {
             Subject = "late", NotBeforeOffset = TimeSpan.FromMinutes(-20), Lifetime = TimeSpan.FromMinutes(19),
         }));
-        var tampered = Remember(Tokens.Tampered(_key));
+        var tampered = Remember(Tokens.Tampered(Key));
         var session = await RawMcpSession.OpenAsync(_host.Http, Token("tot:read", "opener"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, await RawMcpSession.InitializeStatusAsync(_host.Http, null));
@@ -177,7 +171,7 @@ public sealed class AuditEventTests : IAsyncLifetime
         AssertNothingSecret();
     }
 
-    private string Token(string scope, string subject) => Remember(Tokens.Valid(_key, scope, subject));
+    private string Token(string scope, string subject) => Remember(Tokens.Valid(Key, scope, subject));
 
     private string Remember(string token)
     {
@@ -200,7 +194,7 @@ public sealed class AuditEventTests : IAsyncLifetime
     {
         var needles = _tokens.SelectMany(t => new[] { t, t.Split('.')[2] }).Where(n => n.Length > 0)
             .Append(_apiKey)
-            .Concat(_key.PrivateMaterial())
+            .Concat(Key.PrivateMaterial())
             .ToList();
         var records = _logs.GetSnapshot();
         Assert.NotEmpty(records);

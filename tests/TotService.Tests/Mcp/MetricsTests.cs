@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using TotService.Tests.Infrastructure;
 
@@ -41,18 +40,7 @@ public sealed class MetricsTests : SecuredHostTest
         ];
 
         // The exporter caches a scrape briefly; poll within a bound until every series shows up.
-        var lines = Array.Empty<string>();
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(10) && !expected.All(series => HasSeries(lines, series.Name, series.Labels)))
-        {
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-            lines = (await Host.Http.GetStringAsync("/metrics", TestContext.Current.CancellationToken)).Split('\n');
-        }
-        Assert.All(expected, series => Assert.True(HasSeries(lines, series.Name, series.Labels), $"{series.Name} {string.Join(',', series.Labels)}"));
+        var lines = await PrometheusScrape.WaitForSeriesAsync(Host.Http, expected);
         Assert.Contains(lines, line => line.StartsWith("totmcp_", StringComparison.Ordinal) && line.Contains("otel_scope_name=\"TotMcp.TotService\"", StringComparison.Ordinal));
     }
-
-    private static bool HasSeries(IEnumerable<string> lines, string name, string[] labels) =>
-        lines.Any(line => line.StartsWith(name + "{", StringComparison.Ordinal)
-            && labels.All(label => line.Contains(label, StringComparison.Ordinal)));
 }

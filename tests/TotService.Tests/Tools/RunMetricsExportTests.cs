@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using TotService.Tests.Infrastructure;
 
 namespace TotService.Tests.Tools;
 
@@ -23,17 +23,6 @@ public sealed class RunMetricsExportTests(ToolsHost host) : IClassFixture<ToolsH
             ("tot_engine_tree_operations_total", ["tot_operation=\"add_thoughts\""]),
             ("totmcp_mcp_tool_calls_total", ["tool=\"tot_solve\"", "outcome=\"ok\""]),
         ];
-        var lines = Array.Empty<string>();
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(10) && !expected.All(series => HasSeries(lines, series.Name, series.Labels)))
-        {
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-            lines = (await host.Host.Http.GetStringAsync("/metrics", TestContext.Current.CancellationToken)).Split('\n');
-        }
-        Assert.All(expected, series => Assert.True(HasSeries(lines, series.Name, series.Labels), $"{series.Name} {string.Join(',', series.Labels)}"));
+        await PrometheusScrape.WaitForSeriesAsync(host.Host.Http, expected);
     }
-
-    private static bool HasSeries(IEnumerable<string> lines, string name, string[] labels) =>
-        lines.Any(line => line.StartsWith(name + "{", StringComparison.Ordinal)
-            && labels.All(label => line.Contains(label, StringComparison.Ordinal)));
 }

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
-using ModelContextProtocol.Protocol;
 using TotService.Tests.Infrastructure;
 
 namespace TotService.Tests.Tools;
@@ -15,9 +14,6 @@ namespace TotService.Tests.Tools;
 /// </summary>
 public class ToolsHost : IAsyncLifetime
 {
-    private readonly TestSigningKey _key = new();
-    private FakeAuthorizationServer _authorizationServer = null!;
-
     public TotServiceTestHost Host { get; private set; } = null!;
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
@@ -25,21 +21,15 @@ public class ToolsHost : IAsyncLifetime
     /// <summary>Where the service logs, for tests that assert on logs; null logs nowhere.</summary>
     protected virtual ILoggerProvider? Logs => null;
 
-    public virtual async ValueTask InitializeAsync()
-    {
-        _authorizationServer = await FakeAuthorizationServer.StartAsync(TestSettings.Issuer, _key);
-        Host = await TotServiceTestHost.StartAsync(_authorizationServer, Settings, Logs);
-    }
+    public virtual async ValueTask InitializeAsync() => Host = await TotServiceTestHost.StartAsync(Settings, Logs);
 
     public virtual async ValueTask DisposeAsync()
     {
         await Host.DisposeAsync();
-        await _authorizationServer.DisposeAsync();
-        _key.Dispose();
         GC.SuppressFinalize(this);
     }
 
-    public string Token(string subject, string scope = "tot:read tot:write") => Tokens.Valid(_key, scope, subject);
+    public string Token(string subject, string scope = "tot:read tot:write") => Host.Token(subject, scope);
 
     /// <summary>A real MCP client; with <paramref name="samplingModel"/> it declares sampling and answers with that model.</summary>
     public async Task<McpClient> ConnectAsync(string subject, string scope = "tot:read tot:write", IChatClient? samplingModel = null)
@@ -78,49 +68,14 @@ internal sealed class NonStreaming(IChatClient inner) : DelegatingChatClient(inn
 
 public static class ToolCalls
 {
-    public static async Task<CallToolResult> CallAsync(
-        this McpClient client, string tool, object? arguments = null, IProgress<ProgressNotificationValue>? progress = null)
-    {
-        var args = arguments is null
-            ? new Dictionary<string, object?>()
-            : JsonSerializer.Deserialize<Dictionary<string, object?>>(JsonSerializer.Serialize(arguments))!;
-        return await client.CallToolAsync(tool, args, progress, cancellationToken: TestContext.Current.CancellationToken);
-    }
-
-    /// <summary>Calls a tool that must succeed and returns its structured content.</summary>
-    public static async Task<JsonElement> CallOkAsync(this McpClient client, string tool, object? arguments = null, IProgress<ProgressNotificationValue>? progress = null)
-    {
-        var result = await client.CallAsync(tool, arguments, progress);
-        Assert.True(result.IsError != true, $"{tool} failed: {result.Text()}");
-        Assert.False(string.IsNullOrWhiteSpace(result.Text()));
-        return result.StructuredContent ?? throw new Xunit.Sdk.XunitException($"{tool} returned no structured content");
-    }
-
-    /// <summary>Calls a tool that must fail with a tool error (not a protocol error or HTTP failure) and returns its text.</summary>
-    public static async Task<string> CallErrorAsync(this McpClient client, string tool, object? arguments = null)
-    {
-        var result = await client.CallAsync(tool, arguments);
-        Assert.True(result.IsError == true, $"{tool} should have failed but returned: {result.Text()}");
-        return result.Text();
-    }
-
-    public static string Text(this CallToolResult result) =>
-        string.Concat(result.Content.OfType<TextContentBlock>().Select(c => c.Text));
-
-    public static string Str(this JsonElement element, string property) => element.GetProperty(property).GetString()!;
-
-    /// <summary>Polls tot_run_status until the run is no longer live, bounded.</summary>
-    public static async Task<JsonElement> WaitForRunAsync(this McpClient client, string runId, TimeSpan? timeout = null)
-    {
-        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var status = await client.CallOkAsync("tot_run_status", new { runId });
-            if (status.Str("state") is not ("queued" or "running"))
-            {
-                return status;
-            }
-            await Task.Delay(100, deadline.Token);
-        }
-    }
+    
+    public static Task<JsonElement> WaitForRunAsync(this McpClient client, string runId, TimeSpan? timeout = null) =>
+        Eventually.UntilAsync(
+            _ => client.CallOkAsync("tot_run_status", new { runId }),
+            status => status.Str("state") is not ("queued" or "running"),
+            timeout ?? TimeSpan.FromSeconds(30),
+            $"run {runId} to end",
+            status => status.GetRawText(),
+            TimeSpan.FromMilliseconds(100),
+            TestContext.Current.CancellationToken);
 }

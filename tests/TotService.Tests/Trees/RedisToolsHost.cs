@@ -1,4 +1,3 @@
-using TotService.Tests.Runs;
 using TotService.Tests.Tools;
 
 namespace TotService.Tests.Trees;

@@ -1,7 +1,6 @@
 using System.Text;
 using StackExchange.Redis;
 using TotService.Storage;
-using TotService.Tests.Tools;
 
 namespace TotService.Tests.Trees;
 

@@ -3,14 +3,14 @@ using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
-namespace TotService.Tests.Tools;
+namespace Testing;
 
 /// <summary>
 /// Records every progress notification of a session. Passed as a call's <see cref="IProgress{T}"/> so the SDK sends a
 /// progress token, but it listens with a session-wide handler: the SDK's per-call handler is removed when the response
 /// arrives, and the last notification (sent just before the response) can be dispatched after that and be dropped.
 /// </summary>
-internal sealed class ProgressRecorder : IProgress<ProgressNotificationValue>, IAsyncDisposable
+public sealed class ProgressRecorder : IProgress<ProgressNotificationValue>, IAsyncDisposable
 {
     private readonly List<ProgressNotificationValue> _values = [];
     private readonly IAsyncDisposable _registration;
@@ -46,15 +46,14 @@ internal sealed class ProgressRecorder : IProgress<ProgressNotificationValue>, I
     }
 
     /// <summary>Waits (bounded) until a notification whose message starts with <paramref name="prefix"/> has arrived.</summary>
-    public async Task<IReadOnlyList<ProgressNotificationValue>> WaitForMessageAsync(string prefix, TimeSpan timeout)
-    {
-        using var deadline = new CancellationTokenSource(timeout);
-        while (!Values.Any(v => v.Message?.StartsWith(prefix, StringComparison.Ordinal) == true))
-        {
-            await Task.Delay(20, deadline.Token);
-        }
-        return Values;
-    }
+    public Task<IReadOnlyList<ProgressNotificationValue>> WaitForMessageAsync(string prefix, TimeSpan timeout) =>
+        Eventually.UntilAsync(
+            _ => Task.FromResult(Values),
+            values => values.Any(v => v.Message?.StartsWith(prefix, StringComparison.Ordinal) == true),
+            timeout,
+            $"a progress notification whose message starts with '{prefix}'",
+            values => $"[{string.Join(" | ", values.Select(v => v.Message))}]",
+            TimeSpan.FromMilliseconds(20));
 
     public ValueTask DisposeAsync() => _registration.DisposeAsync();
 }
