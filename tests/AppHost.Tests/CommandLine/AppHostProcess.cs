@@ -6,6 +6,7 @@ using System.Text;
 using AppHost.Lifecycle;
 using AppHost.Tests.Infrastructure;
 using AppModelTesting;
+using Testing;
 
 namespace AppHost.Tests.CommandLine;
 
@@ -130,8 +131,8 @@ internal sealed class AppHostProcess : IAsyncDisposable
     public async Task<TimeSpan> WaitForNoMarkedProcessAsync(TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
-        await Eventually.ReachesAsync($"every process of the run to exit", timeout,
-            _ => Task.FromResult(MarkedProcesses()), left => left.Count == 0,
+        await Eventually.UntilAsync(
+            _ => Task.FromResult(MarkedProcesses()), left => left.Count == 0, timeout, "every process of the run to exit",
             left => $"{left.Count} left: " + string.Join("; ", left.Select(p => $"{p} {ProcFs.CommandLine(p)}")),
             TimeSpan.FromMilliseconds(200));
         return clock.Elapsed;

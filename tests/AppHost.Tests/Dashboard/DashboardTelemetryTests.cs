@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using AppModelTesting;
+using Testing;
 
 namespace AppHost.Tests.Dashboard;
 
@@ -17,7 +17,7 @@ public sealed class DashboardTelemetryTests(DashboardAppModel model)
         using var api = await model.CreateTelemetryApiClientAsync();
         var services = model.KeyServices.Concat(model.TotServices).ToList();
 
-        await Eventually.ReachesAsync("the dashboard to hold logs, traces and metrics of every service instance", ExportWait,
+        await Eventually.UntilAsync(
             async cancellationToken =>
             {
                 using var resources = JsonDocument.Parse(await api.GetStringAsync("/api/telemetry/resources", cancellationToken));
@@ -27,7 +27,8 @@ public sealed class DashboardTelemetryTests(DashboardAppModel model)
                     .Select(pair => $"{pair.service} {pair.signal}")
                     .ToList();
             },
-            missing => missing.Count == 0, missing => $"the dashboard has no: {string.Join(", ", missing)}",
+            missing => missing.Count == 0, ExportWait, "the dashboard to hold logs, traces and metrics of every service instance",
+            missing => $"the dashboard has no: {string.Join(", ", missing)}",
             TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
     }
 
@@ -36,9 +37,10 @@ public sealed class DashboardTelemetryTests(DashboardAppModel model)
     {
         await MakeTrafficAsync();
         using var api = await model.CreateTelemetryApiClientAsync();
-        await Eventually.TrueAsync("a span from the StackExchange.Redis instrumentation to reach the dashboard", ExportWait,
+        await Eventually.UntilAsync(
             async cancellationToken => (await api.GetStringAsync("/api/telemetry/spans", cancellationToken))
                 .Contains("OpenTelemetry.Instrumentation.StackExchangeRedis", StringComparison.Ordinal),
+            ExportWait, "a span from the StackExchange.Redis instrumentation to reach the dashboard",
             TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
     }
 

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using AppHost.Tests.Infrastructure;
-using AppModelTesting;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using Operations.Tests.Grafana;
+using Testing;
 
 namespace AppHost.Tests.Dashboard;
 
@@ -30,8 +30,8 @@ public sealed class GrafanaDashboardMetricsTests(DashboardAppModel model)
 
         await MakeTrafficAsync();
 
-        var scraped = await Eventually.ReachesAsync("the services' /metrics to export every metric the dashboard reads", ScrapeWait,
-            ScrapeAsync, scrape => expected.All(scrape.Contains),
+        var scraped = await Eventually.UntilAsync(
+            ScrapeAsync, scrape => expected.All(scrape.Contains), ScrapeWait, "the services' /metrics to export every metric the dashboard reads",
             scrape => $"the dashboard reads, no service exports: {string.Join(", ", expected.Where(n => !scrape.Contains(n)))}",
             TimeSpan.FromSeconds(1), Cancel);
 
@@ -137,9 +137,9 @@ public sealed class GrafanaDashboardMetricsTests(DashboardAppModel model)
         }
         foreach (var runId in waiting)
         {
-            await Eventually.ReachesAsync($"cancelled run {runId} to end", TimeSpan.FromSeconds(15),
+            await Eventually.UntilAsync(
                 async _ => (await CallAsync(client, "tot_run_status", new() { ["runId"] = runId })).StructuredContent!.Value.GetProperty("state").GetString(),
-                state => state is "cancelled" or "completed" or "failed", state => $"state {state}", TimeSpan.FromMilliseconds(100), Cancel);
+                state => state is "cancelled" or "completed" or "failed", TimeSpan.FromSeconds(15), $"cancelled run {runId} to end", state => $"state {state}", TimeSpan.FromMilliseconds(100), Cancel);
         }
     }
 

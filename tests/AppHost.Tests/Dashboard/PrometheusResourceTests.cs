@@ -1,5 +1,5 @@
 using System.Text.Json;
-using AppModelTesting;
+using Testing;
 
 namespace AppHost.Tests.Dashboard;
 
@@ -13,7 +13,7 @@ public sealed class PrometheusResourceTests(DashboardAppModel model)
         using var http = model.CreateHttpClient("prometheus");
         var services = model.KeyServices.Concat(model.TotServices).Select(r => model.Endpoint(r).Authority).ToHashSet(StringComparer.Ordinal);
 
-        await Eventually.ReachesAsync($"Prometheus to report every service instance up ({string.Join(", ", services)})", TimeSpan.FromSeconds(60),
+        await Eventually.UntilAsync(
             async cancellationToken =>
             {
                 using var targets = JsonDocument.Parse(await http.GetStringAsync("/api/v1/targets", cancellationToken));
@@ -22,7 +22,8 @@ public sealed class PrometheusResourceTests(DashboardAppModel model)
                     .Select(t => t.GetProperty("labels").GetProperty("instance").GetString()!)
                     .ToHashSet(StringComparer.Ordinal);
             },
-            services.IsSubsetOf, up => $"targets up: {string.Join(", ", up)}", TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+            services.IsSubsetOf, TimeSpan.FromSeconds(60), $"Prometheus to report every service instance up ({string.Join(", ", services)})",
+            up => $"targets up: {string.Join(", ", up)}", TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
 
         using var rules = JsonDocument.Parse(await http.GetStringAsync("/api/v1/rules", TestContext.Current.CancellationToken));
         var names = rules.RootElement.GetProperty("data").GetProperty("groups").EnumerateArray()

@@ -1,6 +1,7 @@
 using KeyService.Diagnostics;
 using KeyService.Keys;
 using KeyService.Options;
+using KeyService.Storage;
 using KeyService.Tokens;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,7 @@ public sealed class KeyRingTestContext : IDisposable
         builder.Services.AddLogging();
         builder.AddKeyServiceOptions();
         builder.AddKeyServiceDiagnostics();
+        builder.AddKeyRingStorage();
         builder.AddKeyRing();
         builder.AddTokenIssuance();
         _host = builder.Build();
