@@ -72,6 +72,57 @@ public sealed class RawMcpSession
         return message["result"]?["structuredContent"] as JsonObject ?? throw new Xunit.Sdk.XunitException($"{tool} returned no structured content: {message.ToJsonString()}");
     }
 
+    /// <summary>
+    /// Calls a tool that must succeed, reading its own response stream as a client does: a request the server sends
+    /// there before the result (a run started by the call may ask the client's model while the call's response is still
+    /// open) is answered with <paramref name="answer"/>'s result. Returns the structured content and the requests answered.
+    /// </summary>
+    public async Task<(JsonObject Result, IReadOnlyList<JsonObject> Answered)> ToolResultAnsweringAsync(
+        string token, string tool, object? arguments, Func<JsonObject, object> answer)
+    {
+        var body = ToolCall(tool, arguments);
+        var id = JsonNode.Parse(body)!["id"]!.GetValue<int>();
+        using var response = await SendAsync(token, body, completion: HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        var answered = new List<JsonObject>();
+        await foreach (var message in MessagesAsync(response))
+        {
+            if (message["method"] is not null && message["id"] is { } requestId)
+            {
+                using var reply = await SendAsync(token, JsonSerializer.Serialize(new { jsonrpc = "2.0", id = requestId, result = answer(message) }));
+                reply.EnsureSuccessStatusCode();
+                answered.Add(message);
+            }
+            else if (message["id"] is JsonValue responseId && responseId.TryGetValue<int>(out var number) && number == id)
+            {
+                Assert.True(message["result"]?["isError"]?.GetValue<bool>() != true, $"{tool} failed: {message.ToJsonString()}");
+                var result = message["result"]?["structuredContent"] as JsonObject
+                    ?? throw new Xunit.Sdk.XunitException($"{tool} returned no structured content: {message.ToJsonString()}");
+                return (result, answered);
+            }
+        }
+        throw new Xunit.Sdk.XunitException($"{tool}'s response ended without its result");
+    }
+
+    /// <summary>Every JSON-RPC message of a response, whether sent as JSON or as server-sent events, as they arrive.</summary>
+    private static async IAsyncEnumerable<JsonObject> MessagesAsync(HttpResponseMessage response)
+    {
+        if (response.Content.Headers.ContentType?.MediaType != "text/event-stream")
+        {
+            yield return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+            yield break;
+        }
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("data:", StringComparison.Ordinal) && line.Length > "data:".Length
+                && JsonNode.Parse(line["data:".Length..]) is JsonObject message)
+            {
+                yield return message;
+            }
+        }
+    }
+
     public string ToolsList() =>
         JsonSerializer.Serialize(new { jsonrpc = "2.0", id = Interlocked.Increment(ref _nextId), method = "tools/list" });
 

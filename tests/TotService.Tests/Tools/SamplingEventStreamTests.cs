@@ -15,7 +15,7 @@ public sealed class SamplingEventStreamTests(ToolsHost host) : IClassFixture<Too
         var (session, token, runId) = await StartSamplingRunWithoutEventStreamAsync(host, "late-stream-");
         try
         {
-            // The run's first request has found no stream by now; it must wait for one rather than fail the run.
+            // The run's next request has found no stream by now; it must wait for one rather than fail the run.
             await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
             Assert.Equal("running", await StateAsync(session, token, runId));
 
@@ -46,14 +46,36 @@ public sealed class SamplingEventStreamTests(ToolsHost host) : IClassFixture<Too
         Assert.Equal("sampling/createMessage", request["method"]?.GetValue<string>());
     }
 
-    /// <summary>A session that declares sampling and opens no event stream, and a sampling run it started.</summary>
+    [Fact]
+    public async Task A_client_that_answers_the_requests_on_tot_solves_own_response_gets_the_result_there()
+    {
+        var token = host.Token("solve-answered-" + Guid.NewGuid().ToString("N")[..6]);
+        var session = await RawMcpSession.OpenAsync(host.Host.Http, token, """{"sampling":{}}""");
+
+        var (result, answered) = await session.ToolResultAnsweringAsync(token, "tot_solve",
+            new { task = "Plan a trip", provider = "sampling", breadth = 1, candidatesPerNode = 1, maxDepth = 1, timeBudgetSeconds = 30 }, _ => ModelReply);
+
+        Assert.NotEmpty(answered);
+        Assert.All(answered, request => Assert.Equal("sampling/createMessage", request["method"]?.GetValue<string>()));
+        Assert.False(string.IsNullOrEmpty(result["runId"]?.GetValue<string>()), result.ToJsonString());
+    }
+
+    /// <summary>
+    /// A session that declares sampling and opens no event stream, and a sampling run it started. The run's first
+    /// requests may still ride on tot_start_run's own response while it is open (the SDK sends a request made during a
+    /// call there); they are answered, so what follows depends only on the event stream.
+    /// </summary>
     internal static async Task<(RawMcpSession Session, string Token, string RunId)> StartSamplingRunWithoutEventStreamAsync(ToolsHost host, string subjectPrefix)
     {
         var token = host.Token(subjectPrefix + Guid.NewGuid().ToString("N")[..6]);
         var session = await RawMcpSession.OpenAsync(host.Host.Http, token, """{"sampling":{}}""");
-        var started = await session.ToolResultAsync(token, "tot_start_run", new { task = "Plan a trip", provider = "sampling", timeBudgetSeconds = 600 });
+        var (started, _) = await session.ToolResultAnsweringAsync(token, "tot_start_run",
+            new { task = "Plan a trip", provider = "sampling", timeBudgetSeconds = 600 }, _ => ModelReply);
         return (session, token, started["runId"]!.GetValue<string>());
     }
+
+    /// <summary>A sampling result: one proposed step, as the client's model would write it.</summary>
+    private static readonly object ModelReply = new { role = "assistant", model = "scripted", content = new { type = "text", text = "1. Book the flights" } };
 
     private static async Task<string> StateAsync(RawMcpSession session, string token, string runId) =>
         (await session.ToolResultAsync(token, "tot_run_status", new { runId }))["state"]!.GetValue<string>();
