@@ -69,7 +69,8 @@ public sealed class KeyServiceOptionsValidatorTests
         var settings = TestSettings.Create();
         settings["KeyService:GraceTime"] = "00:10:00";
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => KeyServiceHost.StartAsync(settings));
+        var error = Assert.IsType<OptionsValidationException>(
+            await EntryPointStartup.FailureAsync(typeof(Program).Assembly, settings, TimeSpan.FromSeconds(30)));
         Assert.Contains("KeyService:GraceTime", error.Message, StringComparison.Ordinal);
     }
 

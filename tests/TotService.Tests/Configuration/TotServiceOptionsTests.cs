@@ -1,3 +1,5 @@
+extern alias TotServiceApp;
+
 using Microsoft.Extensions.Options;
 using TotService.Tests.Infrastructure;
 
@@ -30,9 +32,8 @@ public sealed class TotServiceOptionsTests
             ["TotService:Audience"] = TestSettings.Audience,
             [key] = value,
         };
-        await using var host = TotServiceTestHost.Create(settings);
-
-        var error = Assert.Throws<OptionsValidationException>(host.StartServer);
+        var error = Assert.IsType<OptionsValidationException>(
+            await EntryPointStartup.FailureAsync(typeof(TotServiceApp::Program).Assembly, settings, TimeSpan.FromSeconds(30)));
 
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
