@@ -1,11 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using AppModelTesting;
 using Resilience.Tests.Infrastructure;
@@ -14,54 +11,7 @@ using StackExchange.Redis;
 namespace Resilience.Tests;
 
 /// <summary>
-/// One instance of each service and <see cref="Attackers"/> extra write clients of KeyService (distinct <c>sub</c>s, so
-/// each has its own per-client limits), with <c>TotService:Trees:MaxStoredBytesPerClient</c> lowered to
-/// <see cref="ClientBytes"/> so a round fits the test's time.
-/// </summary>
-public sealed class AmplificationAppModel : ResilienceAppModel
-{
-    public const int Attackers = 3;
-    public const long ClientBytes = 4 * 1024 * 1024;
-
-    public override int Instances => 1;
-
-    protected override bool EnableAdminClient => false;
-
-    public string AttackerSecret { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
-
-    public static string AttackerId(int i) => $"attacker-{i}";
-
-    protected override IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> ServiceSettings
-    {
-        get
-        {
-            var settings = base.ServiceSettings.ToDictionary(s => s.Key, s => (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(s.Value));
-            ((Dictionary<string, string>)settings["totservice"])["TotService__Trees__MaxStoredBytesPerClient"] = ClientBytes.ToString(CultureInfo.InvariantCulture);
-            return settings;
-        }
-    }
-
-    protected override void Configure(IDistributedApplicationTestingBuilder builder)
-    {
-        var totservice = builder.Resources.OfType<ProjectResource>().First(r => r.Name == TotServices[0]);
-        foreach (var keyservice in builder.Resources.OfType<ProjectResource>().Where(r => KeyServices.Contains(r.Name)))
-        {
-            var resource = builder.CreateResourceBuilder(keyservice);
-            for (var i = 1; i <= Attackers; i++)
-            {
-                resource
-                    .WithEnvironment($"KeyService__Clients__{i}__ClientId", AttackerId(i))
-                    .WithEnvironment($"KeyService__Clients__{i}__Secret", AttackerSecret)
-                    .WithEnvironment($"KeyService__Clients__{i}__AllowedScopes__0", "tot:read")
-                    .WithEnvironment($"KeyService__Clients__{i}__AllowedScopes__1", "tot:write")
-                    .WithEnvironment($"KeyService__Clients__{i}__AllowedAudiences__0", ReferenceExpression.Create($"{totservice.GetEndpoint("http")}/mcp"));
-            }
-        }
-    }
-}
-
-/// <summary>
-/// Bounded amplification, measured: <see cref="AmplificationAppModel.Attackers"/> write clients at once fill trees with
+/// Bounded amplification, measured: <see cref="ResilienceAppModel.Attackers"/> write clients at once fill trees with
 /// thoughts of 15,600 UTF-8 bytes (multi-byte characters and HTML, 9,600 UTF-16 units) until each is refused by
 /// <c>MaxStoredBytesPerClient</c>, then their trees expire (the test sets the keys' expiry to now, as the TTL would; there
 /// is no delete tool), <see cref="Rounds"/> times. TotService's RSS is sampled every 200 ms, its managed heap after GC
@@ -85,7 +35,8 @@ public sealed class AmplificationAppModel : ResilienceAppModel
 /// </list>
 /// The test body takes 30-35 s (bounded at 90 s).
 /// </summary>
-public sealed partial class AmplificationSoakTests(AmplificationAppModel model, ITestOutputHelper output) : IClassFixture<AmplificationAppModel>
+[Collection(ResilienceCollection.Name)]
+public sealed partial class AmplificationSoakTests(ResilienceAppModel model, ITestOutputHelper output)
 {
     public const double PeakBoundMiB = 150;
     public const double RoundGrowthBoundMiB = 48;
@@ -113,9 +64,9 @@ public sealed partial class AmplificationSoakTests(AmplificationAppModel model, 
             ?? throw new InvalidOperationException("redis has no connection string."));
         var db = redis.GetDatabase();
         var clients = new List<Attacker>();
-        for (var i = 1; i <= AmplificationAppModel.Attackers; i++)
+        for (var i = 1; i <= ResilienceAppModel.Attackers; i++)
         {
-            var id = AmplificationAppModel.AttackerId(i);
+            var id = ResilienceAppModel.AttackerId(i);
             var token = await model.RequestTokenAsync(id, model.AttackerSecret, model.Audience, "tot:read tot:write", cancellationToken: Ct);
             var (session, status) = await McpWire.OpenSessionAsync(http, model.McpEndpoint(), token, Ct);
             Assert.True(session is not null, $"{id}: initialize answered {status}");
@@ -148,7 +99,7 @@ public sealed partial class AmplificationSoakTests(AmplificationAppModel model, 
             output.WriteLine(new Sample($"round {round} filled", peaks[^1], await HeapAsync(http, metricsUri), trees.Sum(t => t.Count), filled.Total, filled.PerTree).Line());
             foreach (var (client, bytes) in clients.Zip(filled.PerClient))
             {
-                Assert.InRange(bytes, AmplificationAppModel.ClientBytes * 0.8, AmplificationAppModel.ClientBytes * 1.2);
+                Assert.InRange(bytes, ResilienceAppModel.ClientBytes * 0.8, ResilienceAppModel.ClientBytes * 1.2);
             }
 
             foreach (var (client, ids) in clients.Zip(trees))

@@ -1,2 +1,2 @@
-// Each class starts a whole app model and loads it; two at once on a small machine would measure each other.
+// The classes share one app model and load the whole machine; two at once would measure each other.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]

@@ -14,7 +14,8 @@ namespace Resilience.Tests;
 /// <c>dotnet run</c> of a project comes before it) and from the command. See <see cref="LoadVerdict"/> for what the
 /// answers must satisfy.
 /// </summary>
-public sealed class FaultTests(ResilienceAppModel model, ITestOutputHelper output) : IClassFixture<ResilienceAppModel>
+[Collection(ResilienceCollection.Name)]
+public sealed class FaultTests(ResilienceAppModel model, ITestOutputHelper output)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

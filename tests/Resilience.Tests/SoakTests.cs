@@ -3,12 +3,6 @@ using Resilience.Tests.Infrastructure;
 
 namespace Resilience.Tests;
 
-/// <summary>One instance of each service, for the soak.</summary>
-public sealed class SoakAppModel : ResilienceAppModel
-{
-    public override int Instances => 1;
-}
-
 /// <summary>
 /// 60 s of moderate load (tokens, JWKS, MCP whoami; several hundred requests per second on this machine's size) while
 /// every service process is sampled each second: resident memory from /proc, and the managed heap left after the last
@@ -24,7 +18,8 @@ public sealed class SoakAppModel : ResilienceAppModel
 /// unbounded growth at the scale of megabytes per second.</item>
 /// </list>
 /// </summary>
-public sealed class SoakTests(SoakAppModel model, ITestOutputHelper output) : IClassFixture<SoakAppModel>
+[Collection(ResilienceCollection.Name)]
+public sealed class SoakTests(ResilienceAppModel model, ITestOutputHelper output)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

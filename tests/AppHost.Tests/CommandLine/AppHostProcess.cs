@@ -18,6 +18,9 @@ internal sealed class AppHostProcess : IAsyncDisposable
 {
     private const string MarkerVariable = "TOT_TEST_RUN_MARKER";
 
+    /// <summary>How long a whole AppHost (orchestrator, dashboard, Redis, every service) may take to report its endpoints.</summary>
+    public static readonly TimeSpan Startup = TimeSpan.FromMinutes(4);
+
     private readonly StringBuilder _output = new();
 
     private readonly List<(string Text, TaskCompletionSource Printed)> _awaited = [];

@@ -1,7 +1,12 @@
+using System.Globalization;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using AppModelTesting;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 
 namespace Resilience.Tests.Infrastructure;
 
@@ -9,13 +14,27 @@ namespace Resilience.Tests.Infrastructure;
 /// The AppHost's real app model with two instances of each service, random ports, the administrator client (for
 /// rotations), the per-client rate limit and session cap lifted (the load loop would otherwise be throttled) and key rotation
 /// compressed to seconds (so a rotation completes within a test). Processes are killed and started again through it.
+/// <see cref="Attackers"/> extra write clients of KeyService (distinct <c>sub</c>s, so each has its own per-client limits)
+/// fill trees against <c>TotService:Trees:MaxStoredBytesPerClient</c>, lowered to <see cref="ClientBytes"/> so an
+/// amplification round fits a test's time. Every class of this assembly shares one, started once (see
+/// <see cref="ResilienceCollection"/>): each test starts from a healthy model and leaves one.
 /// </summary>
-public class ResilienceAppModel : TestAppModel
+public sealed class ResilienceAppModel : TestAppModel
 {
     public static readonly TimeSpan PropagationTime = TimeSpan.FromSeconds(2);
 
-    /// <summary>Instances of each service (<c>keyservice-i</c>, <c>totservice-i</c> when more than one).</summary>
-    public virtual int Instances => 2;
+    public const int Attackers = 3;
+    public const long ClientBytes = 4 * 1024 * 1024;
+
+    /// <summary>The administrator client is client 1 of KeyService's list; the attackers follow it.</summary>
+    private const int FirstAttackerIndex = 2;
+
+    /// <summary>Instances of each service (<c>keyservice-i</c>, <c>totservice-i</c>).</summary>
+    public int Instances => 2;
+
+    public string AttackerSecret { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+
+    public static string AttackerId(int i) => $"attacker-{i}";
 
     public override int KeyServiceInstances => Instances;
 
@@ -42,8 +61,29 @@ public class ResilienceAppModel : TestAppModel
                 ["TotService__JwksRefreshInterval"] = "00:00:00.200",
                 // Every load worker opens sessions of its own per instance, and none is closed before the idle timeout.
                 ["TotService__Sessions__MaxPerClient"] = "10000",
+                ["TotService__Trees__MaxStoredBytesPerClient"] = ClientBytes.ToString(CultureInfo.InvariantCulture),
             },
         };
+
+    protected override void Configure(IDistributedApplicationTestingBuilder builder)
+    {
+        // The attackers' tokens are for the first TotService instance, the one whose memory the amplification test weighs.
+        var totservice = builder.Resources.OfType<ProjectResource>().First(r => r.Name == TotServices[0]);
+        foreach (var keyservice in builder.Resources.OfType<ProjectResource>().Where(r => KeyServices.Contains(r.Name)))
+        {
+            var resource = builder.CreateResourceBuilder(keyservice);
+            for (var i = 1; i <= Attackers; i++)
+            {
+                var client = $"KeyService__Clients__{FirstAttackerIndex + i - 1}__";
+                resource
+                    .WithEnvironment(client + "ClientId", AttackerId(i))
+                    .WithEnvironment(client + "Secret", AttackerSecret)
+                    .WithEnvironment(client + "AllowedScopes__0", "tot:read")
+                    .WithEnvironment(client + "AllowedScopes__1", "tot:write")
+                    .WithEnvironment(client + "AllowedAudiences__0", ReferenceExpression.Create($"{totservice.GetEndpoint("http")}/mcp"));
+            }
+        }
+    }
 
     /// <summary>The resource of instance <paramref name="instance"/> of <c>keyservice</c> or <c>totservice</c>.</summary>
     public string ResourceOf(string service, int instance) => service switch

@@ -9,31 +9,49 @@ namespace TotService.Tests.Authentication;
 /// Every bad token gets 401 with the MCP-shaped challenge and never reaches a tool. Each request goes into a
 /// session opened with a good token, and the same call with the good token succeeds, so only the token differs.
 /// </summary>
-public sealed class TokenRejectionTests : IAsyncLifetime
+public sealed class TokenRejectionTests(TokenRejectionTests.Hosts hosts) : IClassFixture<TokenRejectionTests.Hosts>
 {
     private const string InvalidTokenChallenge =
         $"Bearer error=\"invalid_token\", resource_metadata=\"{TestSettings.MetadataUrl}\", scope=\"tot:read\"";
     private const string NoTokenChallenge =
         $"Bearer resource_metadata=\"{TestSettings.MetadataUrl}\", scope=\"tot:read\"";
 
-    private readonly TestSigningKey _attackerKey = new();
-    private FakeAuthorizationServer _attackerServer = null!;
-    private TotServiceTestHost _host = null!;
-    private RawMcpSession _session = null!;
-
-    public async ValueTask InitializeAsync()
+    /// <summary>
+    /// One service and one attacker's authorization server for the class: every test only sends requests, and counts the
+    /// tool's invocations from where it started.
+    /// </summary>
+    public sealed class Hosts : IAsyncLifetime
     {
-        _attackerServer = await FakeAuthorizationServer.StartAsync("https://attacker.test", _attackerKey);
-        _host = await TotServiceTestHost.StartAsync();
-        _session = await RawMcpSession.OpenAsync(_host.Http, Tokens.Valid(Key, subject: "victim"));
+        public TestSigningKey AttackerKey { get; } = new();
+
+        public FakeAuthorizationServer AttackerServer { get; private set; } = null!;
+
+        public TotServiceTestHost Host { get; private set; } = null!;
+
+        public RawMcpSession Session { get; private set; } = null!;
+
+        public async ValueTask InitializeAsync()
+        {
+            AttackerServer = await FakeAuthorizationServer.StartAsync("https://attacker.test", AttackerKey);
+            Host = await TotServiceTestHost.StartAsync();
+            Session = await RawMcpSession.OpenAsync(Host.Http, Tokens.Valid(Host.Key!, subject: "victim"));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Host.DisposeAsync();
+            await AttackerServer.DisposeAsync();
+            AttackerKey.Dispose();
+        }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _attackerServer.DisposeAsync();
-        _attackerKey.Dispose();
-    }
+    private readonly TestSigningKey _attackerKey = hosts.AttackerKey;
+    private readonly FakeAuthorizationServer _attackerServer = hosts.AttackerServer;
+    private readonly TotServiceTestHost _host = hosts.Host;
+    private readonly RawMcpSession _session = hosts.Session;
+
+    /// <summary>The tool's invocations before this test: a refused request adds none.</summary>
+    private readonly int _invocationsBefore = hosts.Host.Invocations.Count;
 
     private TestSigningKey Key => _host.Key!;
 
@@ -54,7 +72,7 @@ public sealed class TokenRejectionTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal(InvalidTokenChallenge, refused.Headers.WwwAuthenticate.ToString());
-        Assert.Equal(0, _host.Invocations.Count);
+        Assert.Equal(_invocationsBefore, _host.Invocations.Count);
         Assert.Equal(0, _attackerServer.TotalRequests); // jku/x5u/jwk are never followed
 
         await AssertGoodTokenStillReachesToolAsync();
@@ -67,7 +85,7 @@ public sealed class TokenRejectionTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal(NoTokenChallenge, refused.Headers.WwwAuthenticate.ToString());
-        Assert.Equal(0, _host.Invocations.Count);
+        Assert.Equal(_invocationsBefore, _host.Invocations.Count);
         await AssertGoodTokenStillReachesToolAsync();
     }
 
@@ -92,7 +110,7 @@ public sealed class TokenRejectionTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal(NoTokenChallenge, refused.Headers.WwwAuthenticate.ToString());
-        Assert.Equal(0, _host.Invocations.Count);
+        Assert.Equal(_invocationsBefore, _host.Invocations.Count);
     }
 
     [Fact]
@@ -105,7 +123,7 @@ public sealed class TokenRejectionTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal(NoTokenChallenge, refused.Headers.WwwAuthenticate.ToString());
-        Assert.Equal(0, _host.Invocations.Count);
+        Assert.Equal(_invocationsBefore, _host.Invocations.Count);
     }
 
     [Fact]
@@ -123,14 +141,14 @@ public sealed class TokenRejectionTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal(InvalidTokenChallenge, refused.Headers.WwwAuthenticate.ToString());
-        Assert.Equal(0, _host.Invocations.Count);
+        Assert.Equal(_invocationsBefore, _host.Invocations.Count);
     }
 
     private async Task AssertGoodTokenStillReachesToolAsync()
     {
         using var accepted = await _session.SendAsync(Tokens.Valid(Key, subject: "victim"), _session.ToolCall("probe"));
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
-        Assert.Equal(1, _host.Invocations.Count);
+        Assert.Equal(_invocationsBefore + 1, _host.Invocations.Count);
     }
 
     private string MakeBadToken(string kind)

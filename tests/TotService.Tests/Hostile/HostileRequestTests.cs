@@ -12,25 +12,38 @@ namespace TotService.Tests.Hostile;
 /// Requests an attacker would send, over real HTTP: hostile tokens (RFC 8725's classes), hostile bodies, headers and
 /// connections. Each gets the right 4xx, no tool runs, nothing answers 5xx, and a good request afterwards still works.
 /// </summary>
-public sealed class HostileRequestTests : IAsyncLifetime
+public sealed class HostileRequestTests(HostileRequestTests.Host host) : IClassFixture<HostileRequestTests.Host>
 {
-    private TotServiceTestHost _host = null!;
-    private string _reader = null!;
-    private RawMcpSession _session = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    /// <summary>
+    /// One service for the class, its rate limit lifted: every test only sends requests, counts the tool's invocations
+    /// from where it started, and ends by showing that the reader's session still works.
+    /// </summary>
+    public sealed class Host : IAsyncLifetime
     {
-        _host = await TotServiceTestHost.StartAsync(new Dictionary<string, string?>
+        public TotServiceTestHost Service { get; private set; } = null!;
+
+        public string Reader { get; private set; } = null!;
+
+        public RawMcpSession Session { get; private set; } = null!;
+
+        public async ValueTask InitializeAsync()
         {
-            ["TotService:RateLimit:TokenLimit"] = "100000",
-        });
-        _reader = Tokens.Valid(Key, scope: "tot:read", subject: "reader");
-        _session = await RawMcpSession.OpenAsync(_host.Http, _reader);
+            Service = await TotServiceTestHost.StartAsync(new Dictionary<string, string?>
+            {
+                ["TotService:RateLimit:TokenLimit"] = "100000",
+            });
+            Reader = Tokens.Valid(Service.Key!, scope: "tot:read", subject: "reader");
+            Session = await RawMcpSession.OpenAsync(Service.Http, Reader);
+        }
+
+        public async ValueTask DisposeAsync() => await Service.DisposeAsync();
     }
 
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+    private readonly TotServiceTestHost _host = host.Service;
+    private readonly string _reader = host.Reader;
+    private readonly RawMcpSession _session = host.Session;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private TestSigningKey Key => _host.Key!;
 

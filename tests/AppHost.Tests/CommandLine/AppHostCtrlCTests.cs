@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using AppHost.Lifecycle;
+
+namespace AppHost.Tests.CommandLine;
+
+/// <summary>Ctrl+C at a terminal: the services stop before the AppHost returns, and running again straight away works.</summary>
+public sealed class AppHostCtrlCTests
+{
+    [Fact]
+    public async Task Ctrl_C_stops_the_services_before_the_apphost_returns_and_a_second_run_gets_the_same_ports()
+    {
+        var keyservicePort = FreePortWithSibling();
+        var totservicePort = FreePortWithSibling();
+        string[] ports = [$"--AppHost:KeyServicePort={keyservicePort}", $"--AppHost:TotServicePort={totservicePort}", "--AppHost:BusyPortWait=00:00:00"];
+
+        await using var first = AppHostProcess.Start(ports);
+        await first.WaitForOutputAsync("MCP endpoint", AppHostProcess.Startup);
+        var started = first.MarkedProcesses().Count;
+        Assert.True(started >= 8, $"expected the orchestrator, dashboard, redis and three services: {started}");
+
+        var clock = Stopwatch.StartNew();
+        first.Signal("INT");
+        await first.WaitForExitAsync(TimeSpan.FromSeconds(60), "stopping on Ctrl+C");
+        var returned = clock.Elapsed;
+
+        // Straight away, on the same fixed ports, with no grace for a busy port: the services must have let them go.
+        await using var second = AppHostProcess.Start(ports);
+        var gone = await first.WaitForNoMarkedProcessAsync(TimeSpan.FromSeconds(60));
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"Ctrl+C: the AppHost returned after {returned.TotalSeconds:F1} s; all {started} processes were gone {(returned + gone).TotalSeconds:F1} s after Ctrl+C");
+        await second.WaitForOutputAsync("MCP endpoint", AppHostProcess.Startup);
+        Assert.Contains($"http://localhost:{totservicePort}/mcp", second.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>A free port whose "+10" sibling (the second KeyService instance's port) is free too.</summary>
+    private static int FreePortWithSibling()
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var port = FreePort.Next();
+            if (port + 10 < 65535 && !FreePort.IsInUse(port + 10))
+            {
+                return port;
+            }
+        }
+        throw new InvalidOperationException("No free port pair.");
+    }
+}
