@@ -5,8 +5,8 @@ using System.Net.Sockets;
 namespace AppHost.Tests.CommandLine;
 
 /// <summary>
-/// What a user at a terminal sees when the AppHost refuses to start: a busy port, an unknown publisher. Ctrl+C and a
-/// killed AppHost have classes of their own, so the two long runs proceed side by side.
+/// What a user at a terminal sees when the AppHost refuses to start: a busy port, an unknown publisher. Stopping a
+/// running AppHost (Ctrl+C, SIGKILL) is <see cref="AppHostStopTests"/>, a class of its own so it runs beside these.
 /// </summary>
 public sealed class AppHostCommandLineTests
 {

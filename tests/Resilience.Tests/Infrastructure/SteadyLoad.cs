@@ -28,14 +28,16 @@ public sealed class SteadyLoad : IAsyncDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<Task> _workers = [];
     private readonly TimeSpan _pause;
+    private readonly int _instances;
     private volatile string _token;
     private long _tokenSince;
 
-    private SteadyLoad(ResilienceAppModel model, string token, TimeSpan pause)
+    private SteadyLoad(ResilienceAppModel model, string token, TimeSpan pause, int instances)
     {
         _model = model;
         _token = token;
         _pause = pause;
+        _instances = instances;
     }
 
     public TimeSpan Now => _clock.Elapsed;
@@ -45,10 +47,13 @@ public sealed class SteadyLoad : IAsyncDisposable
 
     public IReadOnlyList<Outcome> Outcomes => [.. _outcomes];
 
-    /// <summary><paramref name="workers"/> loops, each pausing <paramref name="pause"/> between rounds.</summary>
-    public static async Task<SteadyLoad> StartAsync(ResilienceAppModel model, int workers = 4, TimeSpan? pause = null)
+    /// <summary>
+    /// <paramref name="workers"/> loops, each pausing <paramref name="pause"/> between rounds, over the first
+    /// <paramref name="instances"/> instances of each service (all of them by default).
+    /// </summary>
+    public static async Task<SteadyLoad> StartAsync(ResilienceAppModel model, int workers = 4, TimeSpan? pause = null, int? instances = null)
     {
-        var load = new SteadyLoad(model, await model.GetTokenAsync("tot:read"), pause ?? TimeSpan.FromMilliseconds(20));
+        var load = new SteadyLoad(model, await model.GetTokenAsync("tot:read"), pause ?? TimeSpan.FromMilliseconds(20), instances ?? model.Instances);
         for (var i = 0; i < workers; i++)
         {
             var worker = i;
@@ -61,7 +66,7 @@ public sealed class SteadyLoad : IAsyncDisposable
     {
         // A request without an answer in 10 s counts as a transport error; two busy cores answer slower than 5 s at times.
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var instances = _model.Instances;
+        var instances = _instances;
         var sessions = new string?[instances];
         var round = worker;
         while (!_stop.IsCancellationRequested)

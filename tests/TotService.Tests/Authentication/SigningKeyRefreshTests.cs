@@ -72,7 +72,7 @@ public sealed class SigningKeyRefreshTests : SecuredHostTest
                 AuthorizationServer.Publish(newKey);
                 await Task.Delay(RefreshInterval + TimeSpan.FromMilliseconds(200), TestContext.Current.CancellationToken);
 
-                var tokens = Enumerable.Range(0, 200).Select(_ => Tokens.Valid(newKey)).ToList();
+                var tokens = Enumerable.Range(0, 100).Select(_ => Tokens.Valid(newKey)).ToList();
                 var statuses = new HttpStatusCode[tokens.Count];
                 await Parallel.ForAsync(0, tokens.Count, new ParallelOptions { MaxDegreeOfParallelism = 32 },
                     async (i, _) => statuses[i] = await InitializeStatusAsync(tokens[i]));

@@ -104,12 +104,15 @@ public sealed class SamplingChatClientTests
         Assert.Equal(1, model.Attempts);
     }
 
-    /// <summary>Moves the fake clock by <paramref name="span"/> in small steps, letting the retries run between them.</summary>
+    /// <summary>
+    /// Moves the fake clock by <paramref name="span"/> in steps of 100 ms (the retries wait 25 ms doubling to 500 ms, so at
+    /// most one is due per step), letting the due retry run between them.
+    /// </summary>
     private static async Task AdvanceUntilAsync(FakeTimeProvider time, Task call, TimeSpan span)
     {
-        for (var moved = TimeSpan.Zero; moved < span && !call.IsCompleted; moved += TimeSpan.FromMilliseconds(25))
+        for (var moved = TimeSpan.Zero; moved < span && !call.IsCompleted; moved += TimeSpan.FromMilliseconds(100))
         {
-            time.Advance(TimeSpan.FromMilliseconds(25));
+            time.Advance(TimeSpan.FromMilliseconds(100));
             await Task.Delay(1, TestContext.Current.CancellationToken);
         }
     }

@@ -3,11 +3,15 @@ using AppHost.Lifecycle;
 
 namespace AppHost.Tests.CommandLine;
 
-/// <summary>Ctrl+C at a terminal: the services stop before the AppHost returns, and running again straight away works.</summary>
-public sealed class AppHostCtrlCTests
+/// <summary>
+/// How a user stops the AppHost at a terminal. Ctrl+C: the services stop before the AppHost returns, and running again
+/// straight away works. SIGKILL (no chance to clean up): nothing it started survives it. One test, because the run
+/// started after Ctrl+C is the one killed: each whole AppHost start costs tens of seconds of the machine's two cores.
+/// </summary>
+public sealed class AppHostStopTests
 {
     [Fact]
-    public async Task Ctrl_C_stops_the_services_before_the_apphost_returns_and_a_second_run_gets_the_same_ports()
+    public async Task Ctrl_C_stops_the_services_before_the_apphost_returns_a_second_run_gets_the_same_ports_and_after_its_SIGKILL_nothing_survives()
     {
         var keyservicePort = FreePortWithSibling();
         var totservicePort = FreePortWithSibling();
@@ -30,6 +34,12 @@ public sealed class AppHostCtrlCTests
             $"Ctrl+C: the AppHost returned after {returned.TotalSeconds:F1} s; all {started} processes were gone {(returned + gone).TotalSeconds:F1} s after Ctrl+C");
         await second.WaitForOutputAsync("MCP endpoint", AppHostProcess.Startup);
         Assert.Contains($"http://localhost:{totservicePort}/mcp", second.Output, StringComparison.Ordinal);
+
+        var running = second.MarkedProcesses().Count;
+        Assert.True(running >= 8, $"expected the orchestrator, dashboard, redis and three services: {running}");
+        second.Signal("KILL");
+        var killedGone = await second.WaitForNoMarkedProcessAsync(TimeSpan.FromSeconds(90));
+        TestContext.Current.TestOutputHelper?.WriteLine($"SIGKILL: all {running} processes were gone after {killedGone.TotalSeconds:F1} s");
     }
 
     /// <summary>A free port whose "+10" sibling (the second KeyService instance's port) is free too.</summary>
