@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -6,12 +7,27 @@ namespace AppHost.Lifecycle;
 /// <summary>Ports for resources whose endpoint the orchestrator does not proxy, and the busy-port check at start.</summary>
 internal static class FreePort
 {
-    /// <summary>A port free on loopback now (the kernel's pick), for a server that must be told its port.</summary>
+    /// <summary>Ports tried below the ephemeral range.</summary>
+    private const int Span = 16384;
+
+    /// <summary>
+    /// A port free on loopback now, for a server that must be told its port and binds it a moment later. It is taken below
+    /// the kernel's ephemeral range: a port from that range (what binding port 0 gives) can be handed to any outgoing
+    /// connection in the meantime, which on a busy machine happens (seen as "already in use" at the server's start).
+    /// </summary>
     public static int Next()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var below = EphemeralRangeStart();
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            // 16 below the top, so the AppHost's sibling ports (+10 for a second instance) stay below the range too.
+            var port = Random.Shared.Next(below - Span, below - 16);
+            if (!IsInUse(port))
+            {
+                return port;
+            }
+        }
+        throw new InvalidOperationException($"No free loopback port in {below - Span}-{below - 1} after 100 tries.");
     }
 
     public static bool IsInUse(int port)
@@ -26,5 +42,18 @@ internal static class FreePort
         {
             return true;
         }
+    }
+
+    /// <summary>The first port the kernel may pick for outgoing connections: Linux says in /proc; 49152 elsewhere (IANA, macOS, Windows).</summary>
+    private static int EphemeralRangeStart()
+    {
+        const string Range = "/proc/sys/net/ipv4/ip_local_port_range";
+        if (File.Exists(Range)
+            && int.TryParse(File.ReadAllText(Range).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0], NumberStyles.None, CultureInfo.InvariantCulture, out var start)
+            && start > Span + 1024)
+        {
+            return start;
+        }
+        return 49152;
     }
 }

@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
+using AppHost.Lifecycle;
 using StackExchange.Redis;
 using Xunit;
 
@@ -27,7 +26,7 @@ public sealed class RedisServer : IAsyncLifetime
     private Process? _process;
     private ConnectionMultiplexer? _connection;
 
-    public int Port { get; } = FreePort();
+    public int Port { get; } = FreePort.Next();
 
     public string Password { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
@@ -167,11 +166,4 @@ public sealed class RedisServer : IAsyncLifetime
 
     private static string DotNetHost =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
