@@ -34,7 +34,10 @@ if command -v npm >/dev/null; then
 fi
 # Release: the suites are CPU-bound on a small machine (searches, load, fuzzing), and optimized code runs them in
 # about two thirds of the time.
-dotnet build Aspire.sln -c Release -warnaserror -nologo -v:q || { echo "0 passed, 1 failed"; exit 1; }
+# The compiler server on: some environments turn it off (UseSharedCompilation=false), and then every project starts a
+# compiler of its own (about 40 s of a two-core machine for this solution). It is stopped again once the build is done.
+dotnet build Aspire.sln -c Release -warnaserror -nologo -v:q -p:UseSharedCompilation=true || { echo "0 passed, 1 failed"; exit 1; }
+dotnet build-server shutdown >/dev/null 2>&1 || true
 
 results="$PWD/TestResults"
 rm -rf "$results"
