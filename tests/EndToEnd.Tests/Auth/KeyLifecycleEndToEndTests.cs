@@ -93,20 +93,11 @@ public sealed class KeyLifecycleEndToEndTests(EndToEndAppModel model)
         Assert.True(await WhoAmIWorksAsync(token, ct));
     }
 
-    private async Task<string> WaitForTokenSignedByAsync(string kid, int keyserviceInstance, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + Bound;
-        while (DateTime.UtcNow < deadline)
-        {
-            var token = await model.GetTokenAsync(keyserviceInstance: keyserviceInstance, cancellationToken: ct);
-            if (new JsonWebToken(token).Kid == kid)
-            {
-                return token;
-            }
-            await Task.Delay(250, ct);
-        }
-        throw new TimeoutException($"{model.KeyServices[keyserviceInstance]} did not start signing with {kid} within {Bound}.");
-    }
+    private Task<string> WaitForTokenSignedByAsync(string kid, int keyserviceInstance, CancellationToken ct) =>
+        Eventually.UntilAsync(
+            cancellation => model.GetTokenAsync(keyserviceInstance: keyserviceInstance, cancellationToken: cancellation),
+            token => new JsonWebToken(token).Kid == kid, Bound, $"{model.KeyServices[keyserviceInstance]} to sign with {kid}",
+            token => $"a token signed with {new JsonWebToken(token).Kid}", TimeSpan.FromMilliseconds(250), ct);
 
     private async Task<bool> WhoAmIWorksAsync(string token, CancellationToken ct)
     {

@@ -49,7 +49,9 @@ public sealed class TotRunTests(EndToEndAppModel model)
         await using var canceller = await model.ConnectAsync(token, 1, cancellationToken: Cancel);
         var runId = (await thinker.CallOkAsync("tot_start_run",
             new { task = "Think forever", provider = "sampling", strategy = "best-first", maxDepth = 10, maxNodes = 2000, timeBudgetSeconds = 60 })).Str("runId");
-        await WaitUntilAsync(async () => (await canceller.CallOkAsync("tot_run_status", new { runId })).GetProperty("nodesExpanded").GetInt32() > 0);
+        await Eventually.UntilAsync(
+            async _ => (await canceller.CallOkAsync("tot_run_status", new { runId })).GetProperty("nodesExpanded").GetInt32() > 0,
+            TimeSpan.FromSeconds(20), "the run to expand a node", TimeSpan.FromMilliseconds(100));
         var running = await canceller.CallOkAsync("tot_run_status", new { runId });
         Assert.Equal("running", running.Str("state"));
 
@@ -118,7 +120,9 @@ public sealed class TotRunTests(EndToEndAppModel model)
             answer = (await doomed.CallOkAsync("tot_run_result", new { runId = finishedRunId })).Str("answer");
             orphanRunId = (await doomed.CallOkAsync("tot_start_run",
                 new { task = "Think forever", provider = "sampling", strategy = "best-first", maxDepth = 10, maxNodes = 2000, timeBudgetSeconds = 120 })).Str("runId");
-            await WaitUntilAsync(async () => (await reader.CallOkAsync("tot_run_status", new { runId = orphanRunId })).Str("state") == "running");
+            await Eventually.UntilAsync(
+                async _ => (await reader.CallOkAsync("tot_run_status", new { runId = orphanRunId })).Str("state") == "running",
+                TimeSpan.FromSeconds(20), "the run to be running", TimeSpan.FromMilliseconds(100));
 
             // SIGKILL: no graceful shutdown, the lease is simply no longer renewed. The orchestrator reports the exit and
             // leaves the resource stopped until it is told to start it.
@@ -148,28 +152,10 @@ public sealed class TotRunTests(EndToEndAppModel model)
         TestContext.Current.TestOutputHelper?.WriteLine($"orphan marked failed {clock.ElapsedMilliseconds} ms after the restart");
     }
 
-    internal static async Task<System.Text.Json.JsonElement> WaitForEndAsync(McpClient client, string runId, int pollMilliseconds = 100, int timeoutSeconds = 30)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
-        while (true)
-        {
-            var status = await client.CallOkAsync("tot_run_status", new { runId });
-            if (status.Str("state") is not ("queued" or "running"))
-            {
-                return status;
-            }
-            await Task.Delay(pollMilliseconds, deadline.Token);
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (!await condition())
-        {
-            await Task.Delay(100, deadline.Token);
-        }
-    }
+    internal static Task<System.Text.Json.JsonElement> WaitForEndAsync(McpClient client, string runId, int pollMilliseconds = 100, int timeoutSeconds = 30) =>
+        Eventually.UntilAsync(
+            _ => client.CallOkAsync("tot_run_status", new { runId }), status => status.Str("state") is not ("queued" or "running"),
+            TimeSpan.FromSeconds(timeoutSeconds), $"run {runId} to end", status => status.ToString(), TimeSpan.FromMilliseconds(pollMilliseconds));
 
     /// <summary>A client model that always has two new ideas, rates everything 5/10, and takes 100 ms per answer.</summary>
     private static McpClientOptions SlowModel()

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Aspire.Hosting.Testing;
 using StackExchange.Redis;
+using Testing;
 
 namespace Resilience.Tests.Infrastructure;
 
@@ -69,18 +70,10 @@ public static class Checks
     public static async Task AssertRingInRedisAsync(ResilienceAppModel model, IReadOnlySet<string> expected, TimeSpan timeout)
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await model.App.GetConnectionStringAsync("redis") ?? throw new InvalidOperationException("redis has no connection string."));
-        var clock = Stopwatch.StartNew();
-        string ring;
-        do
-        {
-            ring = (string?)await redis.GetDatabase().StringGetAsync("keys:ring") ?? "";
-            if (expected.All(kid => ring.Contains(kid, StringComparison.Ordinal)))
-            {
-                return;
-            }
-            await Task.Delay(200);
-        }
-        while (clock.Elapsed < timeout);
-        Assert.Fail($"the shared ring in Redis lacks keys {timeout.TotalSeconds} s after the restart: expected {string.Join(",", expected)}; ring is {(ring.Length == 0 ? "absent" : "incomplete")}");
+        await Eventually.UntilAsync(
+            async _ => (string?)await redis.GetDatabase().StringGetAsync("keys:ring") ?? "",
+            ring => expected.All(kid => ring.Contains(kid, StringComparison.Ordinal)), timeout,
+            $"the shared ring in Redis to hold {string.Join(",", expected)} after the restart",
+            ring => ring.Length == 0 ? "no ring" : "a ring without them", TimeSpan.FromMilliseconds(200));
     }
 }

@@ -35,12 +35,11 @@ public sealed class McpSessionLimitTests : SecuredHostTest
             Assert.True(ended.IsSuccessStatusCode, ended.StatusCode.ToString());
         }
 
-        var status = HttpStatusCode.TooManyRequests;
-        for (var attempt = 0; attempt < 50 && status == HttpStatusCode.TooManyRequests; attempt++)
-        {
-            await Task.Delay(100, TestContext.Current.CancellationToken); // the session's run ends just after DELETE returns
-            status = await RawMcpSession.InitializeStatusAsync(Host.Http, token);
-        }
+        // The session's run ends just after DELETE returns; until then the slot is still taken (429).
+        var status = await Eventually.UntilAsync(
+            _ => RawMcpSession.InitializeStatusAsync(Host.Http, token), read => read != HttpStatusCode.TooManyRequests,
+            TimeSpan.FromSeconds(5), "the ended session's slot to be free", interval: TimeSpan.FromMilliseconds(100),
+            cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, status);
     }
 }

@@ -21,7 +21,7 @@ public sealed class RunExecutorTests
         await using var replica = await RunReplica.StartAsync(redis: null, OneSlot);
         var running = await replica.StartSlowRunAsync("a");
         var queued = await replica.StartSlowRunAsync("b");
-        await WaitUntilAsync(() => running.LatestProgress is not null);
+        await Eventually.UntilAsync(() => running.LatestProgress is not null, TestSettings.Timeout, "the run's first progress");
 
         Assert.Equal(RunState.Running, (await replica.Queries.GetOwnedAsync(running.Id, "a", CancellationToken.None)).State);
         Assert.Equal(RunState.Queued, (await replica.Queries.GetOwnedAsync(queued.Id, "b", CancellationToken.None)).State);
@@ -64,12 +64,9 @@ public sealed class RunExecutorTests
         var store = replica.Services.GetRequiredService<IRunStore>();
         var run = await replica.StartSlowRunAsync("owner", timeBudget: TimeSpan.FromMilliseconds(100));
 
-        RunRecord status;
-        do
-        {
-            status = await replica.Queries.GetOwnedAsync(run.Id, "owner", CancellationToken.None);
-        }
-        while (status.State.IsLive());
+        var status = await Eventually.UntilAsync(
+            cancellation => replica.Queries.GetOwnedAsync(run.Id, "owner", cancellation), read => !read.State.IsLive(),
+            TestSettings.Timeout, "the run to end", read => read.State.ToString(), interval: TimeSpan.FromMilliseconds(5));
 
         Assert.Equal(RunState.Completed, status.State);
         Assert.NotNull(await store.GetResultAsync(run.Id, CancellationToken.None));
@@ -111,14 +108,5 @@ public sealed class RunExecutorTests
 
         public Task<IReadOnlyList<string>> CancelRequestedAsync(IReadOnlyCollection<string> runIds, CancellationToken cancellationToken) =>
             inner.CancelRequestedAsync(runIds, cancellationToken);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
     }
 }

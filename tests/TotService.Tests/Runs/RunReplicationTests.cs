@@ -23,7 +23,7 @@ public sealed class RunReplicationTests(RedisServer redis) : IClassFixture<Redis
         await using var other = await RunReplica.StartAsync(redis.Connection);
         var owner = Owner();
         var run = await executing.StartSlowRunAsync(owner);
-        await WaitUntilAsync(() => run.LatestProgress is { NodesExpanded: > 2 });
+        await Eventually.UntilAsync(() => run.LatestProgress is { NodesExpanded: > 2 }, TestSettings.Timeout, "the run to expand three nodes");
 
         var clock = Stopwatch.StartNew();
         var seen = await other.Commands.CancelAsync(run.Id, owner, CancellationToken.None);
@@ -46,7 +46,7 @@ public sealed class RunReplicationTests(RedisServer redis) : IClassFixture<Redis
         await using var executing = await RunReplica.StartAsync(redis.Connection, FastLeases);
         var owner = Owner();
         var run = await executing.StartSlowRunAsync(owner);
-        await WaitUntilAsync(() => run.LatestProgress is not null);
+        await Eventually.UntilAsync(() => run.LatestProgress is not null, TestSettings.Timeout, "the run's first progress");
 
         // The flag alone, as if the pub/sub message had been lost.
         var store = executing.Services.GetService(typeof(TotService.Runs.IRunStore)) as TotService.Runs.IRunStore;
@@ -91,8 +91,10 @@ public sealed class RunReplicationTests(RedisServer redis) : IClassFixture<Redis
         await store.CreateAsync(orphan, "dead-replica", CancellationToken.None);
 
         Assert.Equal(RunState.Running, (await reader.Queries.GetOwnedAsync(orphan.Id, owner, CancellationToken.None)).State);
-        await Task.Delay(TimeSpan.FromSeconds(1.3), TestContext.Current.CancellationToken);
-        var lost = await reader.Queries.GetOwnedAsync(orphan.Id, owner, CancellationToken.None);
+        // The first read after the 1 s lease has run out finds it gone and marks the run failed.
+        var lost = await Eventually.UntilAsync(
+            cancellation => reader.Queries.GetOwnedAsync(orphan.Id, owner, cancellation), read => read.State != RunState.Running,
+            TestSettings.Timeout, "the orphan's lease to run out", read => read.State.ToString(), interval: TimeSpan.FromMilliseconds(100));
 
         Assert.Equal(RunState.Failed, lost.State);
         Assert.Equal(RunQueries.LeaseExpiredError, lost.Error);
@@ -128,21 +130,12 @@ public sealed class RunReplicationTests(RedisServer redis) : IClassFixture<Redis
         await using (var executing = await RunReplica.StartAsync(redis.Connection))
         {
             run = await executing.StartSlowRunAsync(owner);
-            await WaitUntilAsync(() => run.LatestProgress is not null);
+            await Eventually.UntilAsync(() => run.LatestProgress is not null, TestSettings.Timeout, "the run's first progress");
         }
         await using var reader = await RunReplica.StartAsync(redis.Connection);
 
         var status = await reader.Queries.GetOwnedAsync(run.Id, owner, CancellationToken.None);
         Assert.Equal(RunState.Failed, status.State);
         Assert.Equal(RunExecutor.ShutdownError, status.Error);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
     }
 }

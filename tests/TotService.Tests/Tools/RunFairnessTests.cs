@@ -28,23 +28,24 @@ public sealed class RunFairnessTests(ToolsHost host) : IClassFixture<ToolsHost>
                 }
             }
             // Every attacking run is executing and waiting for its client's model (setup only, so the bound is generous).
-            var setup = Stopwatch.StartNew();
-            while (attackers.Any(a => a.Model.Requests < 2))
+            try
             {
-                if (setup.Elapsed > TimeSpan.FromSeconds(20))
+                await Eventually.UntilAsync(
+                    () => attackers.All(a => a.Model.Requests >= 2), TimeSpan.FromSeconds(20), "every attacking run to reach its client's model",
+                    TimeSpan.FromMilliseconds(50), TestContext.Current.CancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                var states = new List<string>();
+                foreach (var (client, model, runs) in attackers)
                 {
-                    var states = new List<string>();
-                    foreach (var (client, model, runs) in attackers)
+                    foreach (var runId in runs)
                     {
-                        foreach (var runId in runs)
-                        {
-                            var status = await client.CallOkAsync("tot_run_status", new { runId });
-                            states.Add($"{status.Str("state")} {(status.TryGetProperty("error", out var error) ? error.GetString() : "")} ({model.Requests} requests)");
-                        }
+                        var status = await client.CallOkAsync("tot_run_status", new { runId });
+                        states.Add($"{status.Str("state")} {(status.TryGetProperty("error", out var error) ? error.GetString() : "")} ({model.Requests} requests)");
                     }
-                    Assert.Fail("the attacking runs did not all reach their client's model: " + string.Join("; ", states));
                 }
-                await Task.Delay(50, TestContext.Current.CancellationToken);
+                Assert.Fail("the attacking runs did not all reach their client's model within 20 s: " + string.Join("; ", states));
             }
             foreach (var (client, _, runs) in attackers)
             {

@@ -106,13 +106,10 @@ public sealed class SamplingWithoutEventStreamTests(SamplingTimeoutTests.ShortTi
     {
         var (session, token, runId) = await SamplingEventStreamTests.StartSamplingRunWithoutEventStreamAsync(host, "no-stream-");
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(20));
-        JsonObject status;
-        while ((status = await session.ToolResultAsync(token, "tot_run_status", new { runId }))["state"]!.GetValue<string>() is "queued" or "running")
-        {
-            await Task.Delay(100, deadline.Token);
-        }
+        var status = await Eventually.UntilAsync(
+            _ => session.ToolResultAsync(token, "tot_run_status", new { runId }),
+            read => read["state"]!.GetValue<string>() is not ("queued" or "running"), TimeSpan.FromSeconds(20), "the run to end",
+            read => read.ToJsonString(), TimeSpan.FromMilliseconds(100), TestContext.Current.CancellationToken);
 
         Assert.Equal("failed", status["state"]!.GetValue<string>());
         Assert.Equal("The client did not open its event stream (GET on the MCP endpoint) within 1 s (TotService:Runs:SamplingTimeout); " +
