@@ -30,11 +30,10 @@ var totservice = builder.AddProjectInstances<Projects.TotService>("totservice", 
     .WithReference(keyservice).WaitFor(keyservice);
 
 keyservice.WithTokenIssuerSettings(keyEncryptionKey, devClientSecret, audience: totservice);
-// The development sign-in for people (Development runs only): its password is a generated secret parameter.
-if (builder.ExecutionContext.IsRunMode && environment == "Development") { var devUserPassword = builder.AddGeneratedSecret("dev-user-password"); keyservice.Each(k => k.WithEnvironment("KeyService__Authorization__DevelopmentUser__Password", devUserPassword)); }
+var devUserPassword = keyservice.WithDevelopmentSignIn(environment);
 totservice.WithTokenValidationSettings(issuer: keyservice);
 builder.AddPrometheus(settings, runFolder, keyservice, totservice);
-builder.AnnounceMcpEndpoint(keyservice, totservice, devClientSecret, runFolder);
+builder.AnnounceMcpEndpoint(keyservice, totservice, devClientSecret, devUserPassword, runFolder);
 builder.WaitForProcessesOnExit();
 builder.AddKubernetesPublishing();
 

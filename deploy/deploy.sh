@@ -209,6 +209,11 @@ patches:
     - {op: replace, path: /spec/rules/0/host, value: $mcp_host}
     - {op: replace, path: /spec/tls/0/hosts/0, value: $mcp_host}
     - {op: replace, path: /spec/ingressClassName, value: $ingress_class}
+- target: {kind: Ingress, name: totservice-sessions}
+  patch: |-
+    - {op: replace, path: /spec/rules/0/host, value: $mcp_host}
+    - {op: replace, path: /spec/tls/0/hosts/0, value: $mcp_host}
+    - {op: replace, path: /spec/ingressClassName, value: $ingress_class}
 - target: {kind: ConfigMap, name: keyservice-config}
   patch: |-
     - {op: replace, path: /data/KeyService__Issuer, value: "https://$auth_host"}

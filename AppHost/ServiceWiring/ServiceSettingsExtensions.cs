@@ -8,6 +8,7 @@ public static class ServiceSettingsExtensions
 {
     public const string McpPath = "/mcp";
     public const string DevClientId = "dev";
+    public const string DevUserName = "developer";
 
     /// <summary>
     /// KeyService: the public issuer URL (instance 0's, shared by all instances), the key-encryption key, and the
@@ -43,6 +44,25 @@ public static class ServiceSettingsExtensions
                 });
             }
         });
+    }
+
+    /// <summary>
+    /// KeyService's development sign-in for people (browser sign-in from MCP clients), in a Development run only: the
+    /// user <see cref="DevUserName"/> with a generated password, kept in the AppHost's user secrets. Null otherwise
+    /// (published, or another environment): KeyService then offers no sign-in.
+    /// </summary>
+    public static IResourceBuilder<ParameterResource>? WithDevelopmentSignIn(this ProjectInstances keyservice, string environment)
+    {
+        var builder = keyservice.First.ApplicationBuilder;
+        if (!builder.ExecutionContext.IsRunMode || environment != "Development")
+        {
+            return null;
+        }
+        var password = builder.AddGeneratedSecret("dev-user-password");
+        keyservice.Each(instance => instance
+            .WithEnvironment("KeyService__Authorization__DevelopmentUser__UserName", DevUserName)
+            .WithEnvironment("KeyService__Authorization__DevelopmentUser__Password", password));
+        return password;
     }
 
     /// <summary>TotService: where to fetch keys (service discovery), which issuer to trust, and its own audience.</summary>

@@ -4,12 +4,47 @@ namespace AppHost.Publishing.Kubernetes;
 
 /// <summary>
 /// One Ingress per external resource, routing only its public paths to its Service with TLS from cert-manager.
-/// Paths are passed through unchanged (no rewrite). A session-affinity header becomes ingress-nginx consistent
-/// hashing on that header, so every request of an MCP session reaches the replica that holds it.
+/// Paths are passed through unchanged (no rewrite). Requests are spread over the replicas. A resource with a
+/// session-affinity header also gets <see cref="CreateSessionCanary"/>: only requests that carry the header stick to one
+/// replica.
 /// </summary>
 internal static class IngressFactory
 {
-    public static V1Ingress Create(WorkloadPlan plan, KubernetesPublishingOptions options)
+    private const string Nginx = "nginx.ingress.kubernetes.io/";
+
+    public static V1Ingress Create(WorkloadPlan plan, KubernetesPublishingOptions options) =>
+        Build(plan, options, plan.Name, plan.Name, plan.Options.Routes, extra: null);
+
+    /// <summary>
+    /// For a resource with a session-affinity header (MCP's <c>Mcp-Session-Id</c>): an ingress-nginx canary of the main
+    /// Ingress that takes exactly the requests carrying the header (any value) to <see cref="SessionServiceName"/> and
+    /// hashes them on it, so every request of a session reaches the replica that holds it. Requests without it (MCP's
+    /// stateless revision, which has no session) stay on the main Ingress and are balanced per request; hashing them on an
+    /// absent header would send them all to one replica. ingress-nginx honours upstream-hash-by on a canary (it ignores
+    /// most other annotations there), and a canary needs a Service of its own. Null without a header.
+    /// </summary>
+    public static V1Ingress? CreateSessionCanary(WorkloadPlan plan, KubernetesPublishingOptions options)
+    {
+        if (plan.Options.SessionAffinityHeader is not { Length: > 0 } header)
+        {
+            return null;
+        }
+        // The same routes as the main Ingress (a canary shadows its paths); only MCP requests carry the header.
+        return Build(plan, options, $"{plan.Name}-sessions", SessionServiceName(plan), plan.Options.Routes, new Dictionary<string, string>
+        {
+            [Nginx + "canary"] = "true",
+            [Nginx + "canary-by-header"] = header,
+            [Nginx + "canary-by-header-pattern"] = ".+",
+            [Nginx + "upstream-hash-by"] = $"$http_{header.Replace('-', '_').ToLowerInvariant()}",
+        });
+    }
+
+    /// <summary>The Service the session canary routes to: the same pods and port as the resource's own.</summary>
+    public static string SessionServiceName(WorkloadPlan plan) => $"{plan.Name}-sessions";
+
+    private static V1Ingress Build(
+        WorkloadPlan plan, KubernetesPublishingOptions options, string name, string service, IReadOnlyList<PublicRoute> routes,
+        IReadOnlyDictionary<string, string>? extra)
     {
         var host = plan.Options.Host
             ?? throw new InvalidOperationException($"'{plan.Name}' has external endpoints: set Publishing:Kubernetes:Resources:{plan.Name}:Host.");
@@ -21,14 +56,14 @@ internal static class IngressFactory
         var annotations = new SortedDictionary<string, string>(plan.Options.IngressAnnotations, StringComparer.Ordinal)
         {
             ["cert-manager.io/cluster-issuer"] = options.ClusterIssuer,
-            ["nginx.ingress.kubernetes.io/ssl-redirect"] = "true",
+            [Nginx + "ssl-redirect"] = "true",
         };
-        if (plan.Options.SessionAffinityHeader is { Length: > 0 } header)
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
         {
-            annotations["nginx.ingress.kubernetes.io/upstream-hash-by"] = $"$http_{header.Replace('-', '_').ToLowerInvariant()}";
+            annotations[key] = value;
         }
 
-        var ingress = KubernetesObjects.Create<V1Ingress>(plan.Name, plan.Labels);
+        var ingress = KubernetesObjects.Create<V1Ingress>(name, plan.Labels);
         ingress.Metadata.Annotations = annotations;
         ingress.Spec = new V1IngressSpec
         {
@@ -43,13 +78,13 @@ internal static class IngressFactory
                     {
                         Paths =
                         [
-                            .. plan.Options.Routes.Select(route => new V1HTTPIngressPath
+                            .. routes.Select(route => new V1HTTPIngressPath
                             {
                                 Path = route.Path,
                                 PathType = route.PathType,
                                 Backend = new V1IngressBackend
                                 {
-                                    Service = new V1IngressServiceBackend { Name = plan.Name, Port = new V1ServiceBackendPort { Name = plan.PortName } },
+                                    Service = new V1IngressServiceBackend { Name = service, Port = new V1ServiceBackendPort { Name = plan.PortName } },
                                 },
                             }),
                         ],

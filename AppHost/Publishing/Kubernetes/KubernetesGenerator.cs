@@ -115,6 +115,11 @@ public static class KubernetesGenerator
             if (plan.IsExternal)
             {
                 objects.Add(("ingress.yaml", IngressFactory.Create(plan, options)));
+                if (IngressFactory.CreateSessionCanary(plan, options) is { } sessions)
+                {
+                    objects.Add(("service-sessions.yaml", WorkloadFactory.SessionService(plan)));
+                    objects.Add(("ingress-sessions.yaml", sessions));
+                }
             }
 
             List<SecretGenerator>? secrets = null;
@@ -169,14 +174,19 @@ public static class KubernetesGenerator
 
     /// <summary>Lets clusters without the Prometheus Operator skip these objects: <c>-l app.kubernetes.io/component!=monitoring</c>.</summary>
     private static Dictionary<string, string> MonitoringLabels(IReadOnlyDictionary<string, string> labels) =>
-        new(labels) { ["app.kubernetes.io/component"] = "monitoring" };
+        new(labels) { [WorkloadFactory.ComponentLabel] = "monitoring" };
 
     private static V1ServiceMonitor ServiceMonitor(WorkloadPlan plan)
     {
         var monitor = KubernetesObjects.Create<V1ServiceMonitor>(plan.Name, MonitoringLabels(plan.Labels));
         monitor.Spec = new ServiceMonitorSpec
         {
-            Selector = new V1LabelSelector { MatchLabels = plan.Selector },
+            // Not the session Service over the same pods (WorkloadFactory.SessionService): one scrape per pod.
+            Selector = new V1LabelSelector
+            {
+                MatchLabels = plan.Selector,
+                MatchExpressions = [new V1LabelSelectorRequirement { Key = WorkloadFactory.ComponentLabel, OperatorProperty = "DoesNotExist" }],
+            },
             Endpoints = [new ServiceMonitorEndpoint { Port = plan.PortName, Path = "/metrics", Scheme = plan.Scheme }],
         };
         return monitor;

@@ -105,7 +105,8 @@ public sealed class KubernetesPublishingOptions
                 new(McpPath, "Prefix"),
                 new("/.well-known/oauth-protected-resource", "Prefix"),
             ],
-            // Stateful MCP sessions live in one replica's memory: hash on the session header.
+            // Sessions of clients that still send initialize live in one replica's memory: their requests are hashed on
+            // the session header; requests without one (MCP 2026-07-28, stateless) are balanced per request.
             SessionAffinityHeader = "Mcp-Session-Id",
             IngressAnnotations = new(StringComparer.Ordinal)
             {
@@ -151,7 +152,10 @@ public sealed class KubernetesResourceOptions
     /// <summary>The only paths the Ingress routes to this resource (never <c>/admin</c>).</summary>
     public List<PublicRoute> Routes { get; set; } = [];
 
-    /// <summary>Request header whose value pins a client to one replica (consistent hashing at the ingress).</summary>
+    /// <summary>
+    /// Request header whose value pins a client to one replica (consistent hashing at the ingress), for the requests that
+    /// carry it; requests without it are balanced per request.
+    /// </summary>
     public string? SessionAffinityHeader { get; set; }
 
     public Dictionary<string, string> IngressAnnotations { get; set; } = new(StringComparer.Ordinal);

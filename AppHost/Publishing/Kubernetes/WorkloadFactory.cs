@@ -30,9 +30,21 @@ internal static class WorkloadFactory
         return map;
     }
 
-    public static V1Service Service(WorkloadPlan plan)
+    /// <summary>The label that tells <see cref="SessionService"/> from the resource's own Service (ServiceMonitors skip it).</summary>
+    public const string ComponentLabel = "app.kubernetes.io/component";
+
+    public static V1Service Service(WorkloadPlan plan) => Service(plan, plan.Name, plan.Labels);
+
+    /// <summary>
+    /// A second Service over the same pods, for the Ingress that routes requests carrying a session header. Labelled
+    /// <c>component: sessions</c>, so a ServiceMonitor selecting the resource's Service does not scrape every pod twice.
+    /// </summary>
+    public static V1Service SessionService(WorkloadPlan plan) =>
+        Service(plan, IngressFactory.SessionServiceName(plan), new Dictionary<string, string>(plan.Labels) { [ComponentLabel] = "sessions" });
+
+    private static V1Service Service(WorkloadPlan plan, string name, IReadOnlyDictionary<string, string> labels)
     {
-        var service = KubernetesObjects.Create<V1Service>(plan.Name, plan.Labels);
+        var service = KubernetesObjects.Create<V1Service>(name, labels);
         service.Spec = new V1ServiceSpec
         {
             Selector = plan.Selector,

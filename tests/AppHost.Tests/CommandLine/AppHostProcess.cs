@@ -25,15 +25,19 @@ internal sealed class AppHostProcess : IAsyncDisposable
 
     private readonly List<(string Text, TaskCompletionSource Printed)> _awaited = [];
 
-    private AppHostProcess(Process process, string marker)
+    private AppHostProcess(Process process, string marker, string devUserPassword)
     {
         Process = process;
         Marker = marker;
+        DevUserPassword = devUserPassword;
     }
 
     public Process Process { get; }
 
     public string Marker { get; }
+
+    /// <summary>The development user's password this run was given (so the developer's user secrets are never written).</summary>
+    public string DevUserPassword { get; }
 
     public string Output
     {
@@ -71,8 +75,10 @@ internal sealed class AppHostProcess : IAsyncDisposable
         startInfo.Environment["Parameters__dev-client-secret"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
         startInfo.Environment["Parameters__redis-password"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
         startInfo.Environment["Parameters__keyservice-kek"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var devUserPassword = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+        startInfo.Environment["Parameters__dev-user-password"] = devUserPassword;
 
-        var apphost = new AppHostProcess(Process.Start(startInfo)!, marker);
+        var apphost = new AppHostProcess(Process.Start(startInfo)!, marker, devUserPassword);
         apphost.Process.OutputDataReceived += (_, e) => apphost.Append(e.Data);
         apphost.Process.ErrorDataReceived += (_, e) => apphost.Append(e.Data);
         apphost.Process.BeginOutputReadLine();

@@ -34,12 +34,28 @@ public sealed class AppHostStopTests
             $"Ctrl+C: the AppHost returned after {returned.TotalSeconds:F1} s; all {started} processes were gone {(returned + gone).TotalSeconds:F1} s after Ctrl+C");
         await second.WaitForOutputAsync("MCP endpoint", AppHostProcess.Startup);
         Assert.Contains($"http://localhost:{totservicePort}/mcp", second.Output, StringComparison.Ordinal);
+        await AssertSignInLineNamesThePasswordFileAsync(second);
 
         var running = second.MarkedProcesses().Count;
         Assert.True(running >= 8, $"expected the orchestrator, dashboard, redis and three services: {running}");
         second.Signal("KILL");
         var killedGone = await second.WaitForNoMarkedProcessAsync(TimeSpan.FromSeconds(90));
         TestContext.Current.TestOutputHelper?.WriteLine($"SIGKILL: all {running} processes were gone after {killedGone.TotalSeconds:F1} s");
+    }
+
+    /// <summary>
+    /// A Development run tells who to sign in as from an MCP client and which file holds the password (only its owner
+    /// may read it); the password itself is never printed.
+    /// </summary>
+    private static async Task AssertSignInLineNamesThePasswordFileAsync(AppHostProcess apphost)
+    {
+        await apphost.WaitForOutputAsync("Sign in from an MCP client", TimeSpan.FromSeconds(30));
+        var line = apphost.Output.Split('\n').Single(l => l.Contains("Sign in from an MCP client", StringComparison.Ordinal));
+        Assert.Contains(" as developer, password: cat ", line, StringComparison.Ordinal);
+        var file = line[(line.IndexOf("password: cat ", StringComparison.Ordinal) + "password: cat ".Length)..].Trim();
+        Assert.Equal(apphost.DevUserPassword, await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.DoesNotContain(apphost.DevUserPassword, apphost.Output, StringComparison.Ordinal);
     }
 
     /// <summary>A free port whose "+10" sibling (the second KeyService instance's port) is free too.</summary>

@@ -121,11 +121,38 @@ public sealed class NetworkAndIngressTests(BuiltOutputFixture built) : IClassFix
     }
 
     [Fact]
-    public void Mcp_sessions_stick_to_one_replica_by_hashing_the_session_header()
+    public void Requests_of_an_mcp_session_stick_to_one_replica_and_requests_without_a_session_are_spread()
     {
-        var mcp = Assert.Single(built.All<V1Ingress>(), i => i.Spec.Rules.Any(r => r.Http.Paths.Any(p => p.Path == "/mcp")));
-        Assert.Equal("$http_mcp_session_id", mcp.Metadata.Annotations["nginx.ingress.kubernetes.io/upstream-hash-by"]);
+        const string Nginx = "nginx.ingress.kubernetes.io/";
+        // MCP 2026-07-28 requests carry no session: balanced per request. Hashing them on the absent header would send
+        // every one of them to the same replica.
+        var main = built.Named<V1Ingress>("totservice");
+        Assert.DoesNotContain(main.Metadata.Annotations.Keys, k => k is Nginx + "upstream-hash-by" or Nginx + "canary");
+
+        // Requests with Mcp-Session-Id (any value) go to a canary of it, hashed on that header.
+        var sessions = built.Named<V1Ingress>("totservice-sessions");
+        var annotations = sessions.Metadata.Annotations;
+        Assert.Equal("true", annotations[Nginx + "canary"]);
+        Assert.Equal("Mcp-Session-Id", annotations[Nginx + "canary-by-header"]);
+        Assert.Equal(".+", annotations[Nginx + "canary-by-header-pattern"]);
+        Assert.Equal("$http_mcp_session_id", annotations[Nginx + "upstream-hash-by"]);
+        Assert.Equal(Routes(main).Select(r => (r.Host, r.Path, r.PathType)), Routes(sessions).Select(r => (r.Host, r.Path, r.PathType)));
+
+        // Its Service is another over the same pods and port, which the ServiceMonitor does not select (one scrape per pod).
+        var service = built.Named<V1Service>(Assert.Single(Routes(sessions).Select(r => r.Service).Distinct()));
+        var own = built.Named<V1Service>("totservice");
+        Assert.NotEqual(own.Metadata.Name, service.Metadata.Name);
+        Assert.Equal(own.Spec.Selector, service.Spec.Selector);
+        Assert.Equal(own.Spec.Ports.Select(p => (p.Name, p.Port, p.TargetPort.Value)), service.Spec.Ports.Select(p => (p.Name, p.Port, p.TargetPort.Value)));
+        var monitor = built.Named<V1ServiceMonitor>("totservice");
+        Assert.True(WorkloadPolicyTests.Selects(monitor.Spec.Selector, own.Metadata.Labels));
+        Assert.False(WorkloadPolicyTests.Selects(monitor.Spec.Selector, service.Metadata.Labels));
+
         // Only the MCP ingress needs affinity; the token service is stateless.
         Assert.DoesNotContain("nginx.ingress.kubernetes.io/upstream-hash-by", built.Named<V1Ingress>("keyservice").Metadata.Annotations.Keys);
+        Assert.DoesNotContain(built.All<V1Ingress>(), i => i.Metadata.Name == "keyservice-sessions");
     }
+
+    private static IEnumerable<(string Host, string Path, string PathType, string Service)> Routes(V1Ingress ingress) =>
+        ingress.Spec.Rules.SelectMany(rule => rule.Http.Paths.Select(path => (rule.Host, path.Path, path.PathType, path.Backend.Service.Name)));
 }

@@ -237,8 +237,18 @@ public sealed class WorkloadPolicyTests(BuiltOutputFixture built) : IClassFixtur
         Assert.Equal("redis", set.Spec.ServiceName);
     }
 
+    /// <summary>Whether a non-empty selector selects <paramref name="labels"/>, as the API server decides it.</summary>
     internal static bool Selects(V1LabelSelector selector, IDictionary<string, string> labels) =>
-        selector.MatchLabels is { Count: > 0 } match && match.All(l => labels.TryGetValue(l.Key, out var value) && value == l.Value);
+        selector.MatchLabels is { Count: > 0 } match
+        && match.All(l => labels.TryGetValue(l.Key, out var value) && value == l.Value)
+        && (selector.MatchExpressions ?? []).All(e => e.OperatorProperty switch
+        {
+            "Exists" => labels.ContainsKey(e.Key),
+            "DoesNotExist" => !labels.ContainsKey(e.Key),
+            "In" => labels.TryGetValue(e.Key, out var value) && e.Values.Contains(value),
+            "NotIn" => !labels.TryGetValue(e.Key, out var value) || !e.Values.Contains(value),
+            _ => throw new InvalidOperationException($"Unknown selector operator {e.OperatorProperty}."),
+        });
 
     private static int ResolvePort(V1Container container, IntOrString port) =>
         int.TryParse(port.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)

@@ -72,10 +72,10 @@ public sealed class YamlModelTests(BuiltOutputFixture built) : IClassFixture<Bui
         Assert.Equal(3, kinds["ServiceAccount"]);
         Assert.Equal(2, kinds["Deployment"]);
         Assert.Equal(1, kinds["StatefulSet"]);
-        Assert.Equal(3, kinds["Service"]);
+        Assert.Equal(4, kinds["Service"]); // totservice has a second one, for its session Ingress
         Assert.Equal(3, kinds["PodDisruptionBudget"]);
         Assert.Equal(1, kinds["HorizontalPodAutoscaler"]);
-        Assert.Equal(2, kinds["Ingress"]);
+        Assert.Equal(3, kinds["Ingress"]);
         Assert.Equal(5, kinds["NetworkPolicy"]);
         Assert.Equal(2, kinds["Secret"]);
         Assert.Equal(2, kinds["ServiceMonitor"]);

@@ -50,7 +50,8 @@ public sealed class DryRunTests(DryRunFixture dryRun) : IClassFixture<DryRunFixt
     [Fact]
     public void The_public_hosts_and_the_token_settings_follow_the_domain()
     {
-        foreach (var (name, host) in new[] { ("keyservice", AuthHost), ("totservice", McpHost) })
+        // The session canary must keep its main Ingress's host, or ingress-nginx would not pair them.
+        foreach (var (name, host) in new[] { ("keyservice", AuthHost), ("totservice", McpHost), ("totservice-sessions", McpHost) })
         {
             var ingress = dryRun.Named<V1Ingress>(name);
             Assert.Equal(host, Assert.Single(ingress.Spec.Rules).Host);
