@@ -1,3 +1,4 @@
+using AppHost.Publishing.Monitoring;
 using k8s.Models;
 
 namespace AppHost.Tests.Publishing;

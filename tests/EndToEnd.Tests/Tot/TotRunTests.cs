@@ -51,7 +51,7 @@ public sealed class TotRunTests(EndToEndAppModel model)
             new { task = "Think forever", provider = "sampling", strategy = "best-first", maxDepth = 10, maxNodes = 2000, timeBudgetSeconds = 60 })).Str("runId");
         await Eventually.UntilAsync(
             async _ => (await canceller.CallOkAsync("tot_run_status", new { runId })).GetProperty("nodesExpanded").GetInt32() > 0,
-            TimeSpan.FromSeconds(20), "the run to expand a node", TimeSpan.FromMilliseconds(100));
+            TimeSpan.FromSeconds(20), "the run to expand a node", TimeSpan.FromMilliseconds(100), TestContext.Current.CancellationToken);
         var running = await canceller.CallOkAsync("tot_run_status", new { runId });
         Assert.Equal("running", running.Str("state"));
 
@@ -122,7 +122,7 @@ public sealed class TotRunTests(EndToEndAppModel model)
                 new { task = "Think forever", provider = "sampling", strategy = "best-first", maxDepth = 10, maxNodes = 2000, timeBudgetSeconds = 120 })).Str("runId");
             await Eventually.UntilAsync(
                 async _ => (await reader.CallOkAsync("tot_run_status", new { runId = orphanRunId })).Str("state") == "running",
-                TimeSpan.FromSeconds(20), "the run to be running", TimeSpan.FromMilliseconds(100));
+                TimeSpan.FromSeconds(20), "the run to be running", TimeSpan.FromMilliseconds(100), TestContext.Current.CancellationToken);
 
             // SIGKILL: no graceful shutdown, the lease is simply no longer renewed. The orchestrator reports the exit and
             // leaves the resource stopped until it is told to start it.

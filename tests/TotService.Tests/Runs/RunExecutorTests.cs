@@ -2,6 +2,7 @@ using ModelContextProtocol;
 using Microsoft.Extensions.DependencyInjection;
 using TotService.Runs;
 using TotService.Storage;
+using TotService.Tests.Infrastructure;
 
 namespace TotService.Tests.Runs;
 
@@ -21,7 +22,7 @@ public sealed class RunExecutorTests
         await using var replica = await RunReplica.StartAsync(redis: null, OneSlot);
         var running = await replica.StartSlowRunAsync("a");
         var queued = await replica.StartSlowRunAsync("b");
-        await Eventually.UntilAsync(() => running.LatestProgress is not null, TestSettings.Timeout, "the run's first progress");
+        await Eventually.UntilAsync(() => running.LatestProgress is not null, TestSettings.Timeout, "the run's first progress", cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(RunState.Running, (await replica.Queries.GetOwnedAsync(running.Id, "a", CancellationToken.None)).State);
         Assert.Equal(RunState.Queued, (await replica.Queries.GetOwnedAsync(queued.Id, "b", CancellationToken.None)).State);
@@ -66,7 +67,7 @@ public sealed class RunExecutorTests
 
         var status = await Eventually.UntilAsync(
             cancellation => replica.Queries.GetOwnedAsync(run.Id, "owner", cancellation), read => !read.State.IsLive(),
-            TestSettings.Timeout, "the run to end", read => read.State.ToString(), interval: TimeSpan.FromMilliseconds(5));
+            TestSettings.Timeout, "the run to end", read => read.State.ToString(), interval: TimeSpan.FromMilliseconds(5), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(RunState.Completed, status.State);
         Assert.NotNull(await store.GetResultAsync(run.Id, CancellationToken.None));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ModelContextProtocol;
 using TotService.Runs;
+using TotService.Tests.Infrastructure;
 
 namespace TotService.Tests.Runs;
 
@@ -23,7 +24,7 @@ public sealed class RunReplicationTests(RedisServer redis) : IClassFixture<Redis
         await using var other = await RunReplica.StartAsync(redis.Connection);
         var owner = Owner();
         var run = await executing.StartSlowRunAsync(owner);
-        await Eventually.UntilAsync(() => run.LatestProgress is { NodesExpanded: > 2 }, TestSettings.Timeout, "the run to expand three nodes");
+        await Eventually.UntilAsync(() => run.LatestProgress is { NodesExpanded: > 2 }, TestSettings.Timeout, "the run to expand three nodes", cancellationToken: TestContext.Current.CancellationToken);
 
         var clock = Stopwatch.StartNew();
         var seen = await other.Commands.CancelAsync(run.Id, owner, CancellationToken.None);
@@ -46,7 +47,7 @@ public sealed class RunReplicationTests(RedisServer redis) : IClassFixture<Redis
         await using var executing = await RunReplica.StartAsync(redis.Connection, FastLeases);
         var owner = Owner();
         var run = await executing.StartSlowRunAsync(owner);
-        await Eventually.UntilAsync(() => run.LatestProgress is not null, TestSettings.Timeout, "the run's first progress");
+        await Eventually.UntilAsync(() => run.LatestProgress is not null, TestSettings.Timeout, "the run's first progress", cancellationToken: TestContext.Current.CancellationToken);
 
         // The flag alone, as if the pub/sub message had been lost.
         var store = executing.Services.GetService(typeof(TotService.Runs.IRunStore)) as TotService.Runs.IRunStore;
@@ -94,7 +95,7 @@ public sealed class RunReplicationTests(RedisServer redis) : IClassFixture<Redis
         // The first read after the 1 s lease has run out finds it gone and marks the run failed.
         var lost = await Eventually.UntilAsync(
             cancellation => reader.Queries.GetOwnedAsync(orphan.Id, owner, cancellation), read => read.State != RunState.Running,
-            TestSettings.Timeout, "the orphan's lease to run out", read => read.State.ToString(), interval: TimeSpan.FromMilliseconds(100));
+            TestSettings.Timeout, "the orphan's lease to run out", read => read.State.ToString(), interval: TimeSpan.FromMilliseconds(100), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(RunState.Failed, lost.State);
         Assert.Equal(RunQueries.LeaseExpiredError, lost.Error);
@@ -130,7 +131,7 @@ public sealed class RunReplicationTests(RedisServer redis) : IClassFixture<Redis
         await using (var executing = await RunReplica.StartAsync(redis.Connection))
         {
             run = await executing.StartSlowRunAsync(owner);
-            await Eventually.UntilAsync(() => run.LatestProgress is not null, TestSettings.Timeout, "the run's first progress");
+            await Eventually.UntilAsync(() => run.LatestProgress is not null, TestSettings.Timeout, "the run's first progress", cancellationToken: TestContext.Current.CancellationToken);
         }
         await using var reader = await RunReplica.StartAsync(redis.Connection);
 
