@@ -63,19 +63,28 @@ public sealed class SamplingEventStreamTests(ToolsHost host) : IClassFixture<Too
     /// <summary>
     /// A session that declares sampling and opens no event stream, and a sampling run it started. The run's first
     /// requests may still ride on tot_start_run's own response while it is open (the SDK sends a request made during a
-    /// call there); they are answered, so what follows depends only on the event stream.
+    /// call there); they are answered, so what follows depends only on the event stream. The answers keep every step
+    /// alive (new ideas, each scored 5 of 10) and the run may expand 2,000 nodes 10 deep: it cannot finish on that
+    /// response however long a loaded machine keeps it open. (With one fixed reply, every value answer failed to parse,
+    /// every step was pruned, and a run once completed there before the call returned.)
     /// </summary>
     internal static async Task<(RawMcpSession Session, string Token, string RunId)> StartSamplingRunWithoutEventStreamAsync(ToolsHost host, string subjectPrefix)
     {
         var token = host.Token(subjectPrefix + Guid.NewGuid().ToString("N")[..6]);
         var session = await RawMcpSession.OpenAsync(host.Host.Http, token, """{"sampling":{}}""");
+        var ideas = 0;
         var (started, _) = await session.ToolResultAnsweringAsync(token, "tot_start_run",
-            new { task = "Plan a trip", provider = "sampling", timeBudgetSeconds = 600 }, _ => ModelReply);
+            new { task = "Plan a trip", provider = "sampling", strategy = "best-first", maxDepth = 10, maxNodes = 2000, timeBudgetSeconds = 600 },
+            request => request["params"]!.ToJsonString().Contains("Propose", StringComparison.Ordinal)
+                ? Reply($"1. Step {Interlocked.Increment(ref ideas)}\n2. Step {Interlocked.Increment(ref ideas)}")
+                : Reply("Score: 5"));
         return (session, token, started["runId"]!.GetValue<string>());
     }
 
+    private static object Reply(string text) => new { role = "assistant", model = "scripted", content = new { type = "text", text } };
+
     /// <summary>A sampling result: one proposed step, as the client's model would write it.</summary>
-    private static readonly object ModelReply = new { role = "assistant", model = "scripted", content = new { type = "text", text = "1. Book the flights" } };
+    private static readonly object ModelReply = Reply("1. Book the flights");
 
     private static async Task<string> StateAsync(RawMcpSession session, string token, string runId) =>
         (await session.ToolResultAsync(token, "tot_run_status", new { runId }))["state"]!.GetValue<string>();
