@@ -10,6 +10,12 @@ internal static class FreePort
     /// <summary>Ports tried below the ephemeral range.</summary>
     private const int Span = 16384;
 
+    /// <summary>Kept clear under the range's start, so the AppHost's sibling ports (+10 for a second instance) stay below it too.</summary>
+    private const int SiblingRoom = 16;
+
+    /// <summary>The first port the kernel may pick for outgoing connections, read once: it is a boot-time setting.</summary>
+    private static readonly int EphemeralStart = EphemeralRangeStart();
+
     /// <summary>
     /// A port free on loopback now, for a server that must be told its port and binds it a moment later. It is taken below
     /// the kernel's ephemeral range: a port from that range (what binding port 0 gives) can be handed to any outgoing
@@ -17,17 +23,16 @@ internal static class FreePort
     /// </summary>
     public static int Next()
     {
-        var below = EphemeralRangeStart();
+        var (first, end) = (EphemeralStart - Span, EphemeralStart - SiblingRoom);
         for (var attempt = 0; attempt < 100; attempt++)
         {
-            // 16 below the top, so the AppHost's sibling ports (+10 for a second instance) stay below the range too.
-            var port = Random.Shared.Next(below - Span, below - 16);
+            var port = Random.Shared.Next(first, end);
             if (!IsInUse(port))
             {
                 return port;
             }
         }
-        throw new InvalidOperationException($"No free loopback port in {below - Span}-{below - 1} after 100 tries.");
+        throw new InvalidOperationException($"No free loopback port in {first}-{end - 1} after 100 tries.");
     }
 
     public static bool IsInUse(int port)
@@ -44,7 +49,7 @@ internal static class FreePort
         }
     }
 
-    /// <summary>The first port the kernel may pick for outgoing connections: Linux says in /proc; 49152 elsewhere (IANA, macOS, Windows).</summary>
+    /// <summary>Linux says in /proc; 49152 elsewhere (IANA, macOS, Windows).</summary>
     private static int EphemeralRangeStart()
     {
         const string Range = "/proc/sys/net/ipv4/ip_local_port_range";

@@ -25,11 +25,10 @@ public static class KeyServiceAuthenticationExtensions
         services.TryAddSingleton(TimeProvider.System);
         AddJwksClient(services);
         services.AddSingleton<KeyServiceJwksRetriever>();
-        services.AddSingleton(provider =>
+        services.AddSingleton<ConfigurationManager<OpenIdConnectConfiguration>>(provider =>
         {
             var settings = provider.GetRequiredService<IOptions<TotServiceOptions>>().Value;
-            var retriever = provider.GetRequiredService<KeyServiceJwksRetriever>();
-            return new ConfigurationManager<OpenIdConnectConfiguration>(retriever.JwksUri.ToString(), retriever)
+            return new KeyServiceSigningKeys(provider.GetRequiredService<KeyServiceJwksRetriever>())
             {
                 // The manager refuses intervals under its minimum; shorter settings (tests, benchmarks) get the minimum.
                 RefreshInterval = settings.JwksRefreshInterval < BaseConfigurationManager.MinimumRefreshInterval

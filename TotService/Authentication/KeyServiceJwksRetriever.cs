@@ -24,14 +24,20 @@ public sealed partial class KeyServiceJwksRetriever(
     public const string HttpClientName = "keyservice-jwks";
     public const string JwksPath = ".well-known/jwks.json";
 
-    /// <summary>The manager starts its refresh on a thread-pool thread: how long to wait for that fetch to begin.</summary>
-    private static readonly TimeSpan FetchStartGrace = TimeSpan.FromMilliseconds(100);
-
     /// <summary>How long a request waits for a forced fetch before it is judged with the keys it has.</summary>
     private static readonly TimeSpan ForcedRefreshWait = TimeSpan.FromSeconds(5);
 
-    private TaskCompletionSource _nextFetch = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>The manager stores fetched keys just after this retriever returns them: how long to wait for that.</summary>
+    private static readonly TimeSpan StoreWait = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>A fetch that ended this recently may not be stored yet when a request looks.</summary>
+    private static readonly TimeSpan RecentFetch = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _gate = new();
+    private TaskCompletionSource _fetchEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _fetching;
+    private long _requestedAt;
+    private long _lastEndedAt;
     private bool _loaded;
 
     public Uri JwksUri
@@ -46,16 +52,22 @@ public sealed partial class KeyServiceJwksRetriever(
     /// <summary>Whether a fetch has ever succeeded (readiness); the manager keeps those keys through outages.</summary>
     public bool HasLoadedKeys => Volatile.Read(ref _loaded);
 
-    private bool IsFetching => Volatile.Read(ref _fetching) > 0;
+    /// <summary>Whether a fetch is running, or was queued by <see cref="KeyServiceSigningKeys"/> and has not ended.</summary>
+    internal bool FetchExpected => Snapshot().Expected;
 
-    /// <summary>Completes when the fetch running now, or the next one, ends (either way).</summary>
-    private Task NextFetchCompleted => Volatile.Read(ref _nextFetch).Task;
+    /// <summary><see cref="KeyServiceSigningKeys"/> has queued a fetch: requests that lack a key wait for it.</summary>
+    internal void FetchRequested()
+    {
+        lock (_gate)
+        {
+            _requestedAt = timeProvider.GetTimestamp();
+        }
+    }
 
     /// <summary>
-    /// For a token whose <c>kid</c> the keys lacked: waits for the refresh JwtBearer's configuration manager starts on an
-    /// unknown key, and answers whether validating again can help (the keys now hold <paramref name="keyId"/>, or a fetch
-    /// ended and changed them). False at once when the manager refused to fetch (its refresh limit) and no fetch stored
-    /// the key meanwhile.
+    /// For a token whose <c>kid</c> the keys lacked: waits for the fetch the unknown key queued (or one already
+    /// running), and answers whether validating again can help (the keys now hold <paramref name="keyId"/>, or a fetch
+    /// ended and changed them). False at once when the manager's refresh limit refused a fetch and none is running.
     /// </summary>
     public async Task<bool> WaitForKeyAsync(TokenValidationParameters parameters, string? keyId)
     {
@@ -70,40 +82,60 @@ public sealed partial class KeyServiceJwksRetriever(
             return true;
         }
         var before = await manager.GetBaseConfigurationAsync(CancellationToken.None);
-        var fetched = NextFetchCompleted;
-        if (!IsFetching)
+        var (expected, ended, lastEndedAt) = Snapshot();
+        if (expected)
         {
-            await Task.WhenAny(fetched, Task.Delay(FetchStartGrace, timeProvider));
-            if (!fetched.IsCompleted && !IsFetching)
+            try
             {
-                // The refresh was rate limited: no fetch is coming, but one that just ended may have stored the key.
-                return keyId is not null && await PublishedSigningKeys.ContainAsync(parameters, keyId);
+                await ended.WaitAsync(ForcedRefreshWait, timeProvider);
+            }
+            catch (TimeoutException)
+            {
+                return false;
             }
         }
-        try
-        {
-            await fetched.WaitAsync(ForcedRefreshWait, timeProvider);
-        }
-        catch (TimeoutException)
+        else if (lastEndedAt == 0 || timeProvider.GetElapsedTime(lastEndedAt) > RecentFetch)
         {
             return false;
         }
-        // The manager stores the keys just after this retriever returns them: give it a moment to swap.
-        for (var attempt = 0; attempt < 10; attempt++)
+        return await StoredAsync(manager, before, parameters, keyId);
+    }
+
+    /// <summary>Waits briefly for the manager to store what a fetch that ended returned.</summary>
+    private async Task<bool> StoredAsync(BaseConfigurationManager manager, BaseConfiguration before, TokenValidationParameters parameters, string? keyId)
+    {
+        var deadline = timeProvider.GetTimestamp() + (long)(StoreWait.TotalSeconds * timeProvider.TimestampFrequency);
+        while (true)
         {
-            if (!ReferenceEquals(await manager.GetBaseConfigurationAsync(CancellationToken.None), before))
+            if (!ReferenceEquals(await manager.GetBaseConfigurationAsync(CancellationToken.None), before)
+                || (keyId is not null && await PublishedSigningKeys.ContainAsync(parameters, keyId)))
             {
                 return true;
             }
+            if (timeProvider.GetTimestamp() >= deadline)
+            {
+                return false;
+            }
             await Task.Delay(TimeSpan.FromMilliseconds(10), timeProvider);
         }
-        return false;
+    }
+
+    private (bool Expected, Task Ended, long LastEndedAt) Snapshot()
+    {
+        lock (_gate)
+        {
+            var queued = _requestedAt != 0 && timeProvider.GetElapsedTime(_requestedAt) < ForcedRefreshWait;
+            return (_fetching > 0 || queued, _fetchEnded.Task, _lastEndedAt);
+        }
     }
 
     public async Task<OpenIdConnectConfiguration> GetConfigurationAsync(string address, IDocumentRetriever retriever, CancellationToken cancel)
     {
         var reason = HasLoadedKeys ? "refresh" : "initial";
-        Interlocked.Increment(ref _fetching);
+        lock (_gate)
+        {
+            _fetching++;
+        }
         try
         {
             using var client = httpClientFactory.CreateClient(HttpClientName);
@@ -130,8 +162,16 @@ public sealed partial class KeyServiceJwksRetriever(
         }
         finally
         {
-            Interlocked.Decrement(ref _fetching);
-            Interlocked.Exchange(ref _nextFetch, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            TaskCompletionSource ended;
+            lock (_gate)
+            {
+                _fetching--;
+                _requestedAt = 0;
+                _lastEndedAt = timeProvider.GetTimestamp();
+                ended = _fetchEnded;
+                _fetchEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+            ended.TrySetResult();
         }
     }
 

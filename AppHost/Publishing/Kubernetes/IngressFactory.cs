@@ -30,7 +30,7 @@ internal static class IngressFactory
             return null;
         }
         // The same routes as the main Ingress (a canary shadows its paths); only MCP requests carry the header.
-        return Build(plan, options, $"{plan.Name}-sessions", SessionServiceName(plan), plan.Options.Routes, new Dictionary<string, string>
+        return Build(plan, options, SessionServiceName(plan), SessionServiceName(plan), plan.Options.Routes, new Dictionary<string, string>
         {
             [Nginx + "canary"] = "true",
             [Nginx + "canary-by-header"] = header,
@@ -39,7 +39,7 @@ internal static class IngressFactory
         });
     }
 
-    /// <summary>The Service the session canary routes to: the same pods and port as the resource's own.</summary>
+    /// <summary>The session canary's name, and the Service's it routes to: the same pods and port as the resource's own.</summary>
     public static string SessionServiceName(WorkloadPlan plan) => $"{plan.Name}-sessions";
 
     private static V1Ingress Build(
