@@ -39,6 +39,11 @@ fi
 dotnet build Aspire.sln -c Release -warnaserror -nologo -v:q -p:UseSharedCompilation=true || { echo "0 passed, 1 failed"; exit 1; }
 dotnet build-server shutdown >/dev/null 2>&1 || true
 
+# Tiered PGO off for every process of the run (test hosts, and the services, Redis servers and dashboards they start):
+# these processes live seconds to minutes, and its instrumented tier cost more CPU than it won back. Measured on a
+# two-core machine: TotService.Tests alone 107 -> 89 s of CPU; the whole run on a fresh clone 448-484 s -> 361 s.
+export DOTNET_TieredPGO=0
+
 results="$PWD/TestResults"
 rm -rf "$results"
 mkdir -p "$results"
