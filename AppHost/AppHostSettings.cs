@@ -43,6 +43,9 @@ public sealed class AppHostSettings
     /// <summary>The environment the services run in; DCP starts them without a launch profile.</summary>
     public string? ServiceEnvironment { get; set; }
 
+    /// <summary>The organisation's OpenID Connect provider KeyService signs people in with; off without an authority.</summary>
+    public UpstreamSignInSettings UpstreamSignIn { get; set; } = new();
+
     /// <summary>The fixed port, or none (the orchestrator picks) with <see cref="RandomPorts"/>.</summary>
     public int? Port(int fixedPort) => RandomPorts ? null : fixedPort;
 

@@ -5,6 +5,7 @@ using AppHost.Resources;
 using AppHost.ServiceWiring;
 
 var builder = DistributedApplication.CreateBuilder(args);
+FreePort.KeepOrchestratorPortsApart(builder.Configuration);
 var settings = AppHostSettings.Read(builder.Configuration);
 if ((KnownPublishers.Check(builder.Configuration) ?? BusyPorts.Check(builder, settings)) is { } refusal)
 {
@@ -31,6 +32,7 @@ var totservice = builder.AddProjectInstances<Projects.TotService>("totservice", 
 
 keyservice.WithTokenIssuerSettings(keyEncryptionKey, devClientSecret, audience: totservice);
 var devUserPassword = keyservice.WithDevelopmentSignIn(environment);
+keyservice.WithUpstreamSignIn(settings.UpstreamSignIn);
 totservice.WithTokenValidationSettings(issuer: keyservice);
 builder.AddPrometheus(settings, runFolder, keyservice, totservice);
 builder.AnnounceMcpEndpoint(keyservice, totservice, devClientSecret, devUserPassword, runFolder);

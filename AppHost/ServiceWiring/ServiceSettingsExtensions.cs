@@ -65,6 +65,39 @@ public static class ServiceSettingsExtensions
         return password;
     }
 
+    /// <summary>The secret parameter holding the client secret KeyService was given by the organisation's provider.</summary>
+    public const string UpstreamClientSecretParameter = "upstream-client-secret";
+
+    /// <summary>
+    /// KeyService's sign-in at the organisation's OpenID Connect provider, when <c>AppHost:UpstreamSignIn:Authority</c>
+    /// is set: the provider's settings, and its client secret as a secret parameter (null when not configured).
+    /// </summary>
+    public static IResourceBuilder<ParameterResource>? WithUpstreamSignIn(this ProjectInstances keyservice, UpstreamSignInSettings upstream)
+    {
+        if (!upstream.Configured)
+        {
+            return null;
+        }
+        var secret = keyservice.First.ApplicationBuilder.AddParameter(UpstreamClientSecretParameter, secret: true);
+        keyservice.Each(instance =>
+        {
+            foreach (var (name, value) in UpstreamEnvironment(upstream))
+            {
+                instance.WithEnvironment(name, value);
+            }
+            instance.WithEnvironment("KeyService__Authorization__Upstream__ClientSecret", secret);
+        });
+        return secret;
+    }
+
+    /// <summary>The provider's settings as KeyService reads them (the secret apart).</summary>
+    public static IReadOnlyDictionary<string, string> UpstreamEnvironment(UpstreamSignInSettings upstream) => new Dictionary<string, string>
+    {
+        ["KeyService__Authorization__Upstream__Authority"] = upstream.Authority!,
+        ["KeyService__Authorization__Upstream__ClientId"] = upstream.ClientId,
+        ["KeyService__Authorization__Upstream__DisplayName"] = upstream.DisplayName,
+    };
+
     /// <summary>TotService: where to fetch keys (service discovery), which issuer to trust, and its own audience.</summary>
     public static ProjectInstances WithTokenValidationSettings(this ProjectInstances totservice, ProjectInstances issuer) =>
         totservice.Each(instance => instance

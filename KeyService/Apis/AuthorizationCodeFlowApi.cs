@@ -5,7 +5,7 @@ namespace KeyService.Apis;
 
 public static class AuthorizationCodeFlowApi
 {
-    /// <summary>The authorization, revocation and registration endpoints, mapped only when someone can sign in.</summary>
+    /// <summary>The authorization, consents, revocation and registration endpoints, mapped only when someone can sign in.</summary>
     public static WebApplication MapAuthorizationCodeFlow(this WebApplication app)
     {
         app.UseCors();
@@ -13,6 +13,7 @@ public static class AuthorizationCodeFlowApi
         {
             app.UseRateLimiter();
             app.MapAuthorizeApi();
+            app.MapConsentsApi();
             app.MapRevocationApi();
             app.MapRegistrationApi();
         }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using KeyService.Authorization;
 using KeyService.Options;
 using KeyService.Tokens;
@@ -38,45 +37,60 @@ public static class AuthorizeApi
 
     public static async Task<IResult> Authorize(
         HttpContext context, AuthorizationRequestValidator validator, Consents consents, AuthorizationCodes codes,
-        IOptions<KeyServiceOptions> options, CancellationToken cancellationToken)
+        IOptions<KeyServiceOptions> options, IOptions<AuthorizationOptions> authorization, CancellationToken cancellationToken)
     {
         var (request, error) = await validator.ValidateAsync(context.Request.QueryString.Value ?? "", cancellationToken);
         if (request is null)
         {
             return Refuse(context, error!, options.Value.Issuer);
         }
-        if (await SignedInAsync(context) is not { } user)
+        if (await SignedInPerson.FromCookieAsync(context) is not { } person)
         {
-            return AuthorizationPages.SignIn(context, request, error: null);
+            // With only the organisation's provider there is nothing to choose: straight there.
+            return authorization.Value.DevelopmentUserEnabled
+                ? AuthorizationPages.SignIn(context, request, error: null, UpstreamName(authorization.Value))
+                : ChallengeUpstream(request);
         }
-        return await consents.CoversAsync(user.Subject, request.Client.ClientId, request.Scopes, cancellationToken)
-            ? await RedirectWithCodeAsync(request, user.Subject, codes, options.Value.Issuer, cancellationToken)
-            : AuthorizationPages.Consent(context, request, user.Name);
+        if (Grantable(request, person) is not { } granted)
+        {
+            return Refuse(context, NothingGrantable(request), options.Value.Issuer);
+        }
+        return await consents.CoversAsync(person.Subject, granted.Client.ClientId, granted.Scopes, cancellationToken)
+            ? await RedirectWithCodeAsync(granted, person.Subject, codes, options.Value.Issuer, cancellationToken)
+            : AuthorizationPages.Consent(context, granted, person.Name);
     }
 
     public static async Task<IResult> SignIn(
         HttpContext context, AuthorizationRequestValidator validator, DevelopmentSignIn signIn, IAntiforgery antiforgery,
-        IOptions<KeyServiceOptions> options, CancellationToken cancellationToken)
+        IOptions<KeyServiceOptions> options, IOptions<AuthorizationOptions> authorization, CancellationToken cancellationToken)
     {
-        await SignedInAsync(context);
+        await SignedInPerson.FromCookieAsync(context);
         var (request, form, refusal) = await ReadFormAsync(context, validator, antiforgery, options.Value.Issuer, cancellationToken);
         if (request is null)
         {
             return refusal!;
         }
-        var (subject, retryAfter) = signIn.Verify(form!["username"].ToString(), form["password"].ToString(), SourceAddress.Of(context));
+        if (form!["provider"] == "upstream" && authorization.Value.Upstream.Configured)
+        {
+            return ChallengeUpstream(request);
+        }
+        if (!authorization.Value.DevelopmentUserEnabled)
+        {
+            return AuthorizationPages.Error(context, $"Sign in with {authorization.Value.Upstream.DisplayName}: this service has no password sign-in.");
+        }
+        var (subject, retryAfter) = signIn.Verify(form["username"].ToString(), form["password"].ToString(), SourceAddress.Of(context));
         if (retryAfter is { } wait)
         {
             context.Response.Headers.RetryAfter = ((long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return AuthorizationPages.SignIn(context, request, "Too many failed sign-ins from your network; wait a while and try again.",
-                StatusCodes.Status429TooManyRequests);
+                UpstreamName(authorization.Value), StatusCodes.Status429TooManyRequests);
         }
         if (subject is null)
         {
-            return AuthorizationPages.SignIn(context, request, "The user name or password is wrong.", StatusCodes.Status400BadRequest);
+            return AuthorizationPages.SignIn(context, request, "The user name or password is wrong.", UpstreamName(authorization.Value), StatusCodes.Status400BadRequest);
         }
-        var identity = new ClaimsIdentity([new Claim("sub", subject), new Claim(ClaimTypes.Name, subject)], AuthorizationExtensions.SignInScheme, ClaimTypes.Name, ClaimTypes.Role);
-        await context.SignInAsync(AuthorizationExtensions.SignInScheme, new ClaimsPrincipal(identity));
+        var person = new SignedInPerson(subject, subject, authorization.Value.UserScopes);
+        await context.SignInAsync(AuthorizationExtensions.SignInScheme, person.ToPrincipal());
         return Results.Redirect(Path + request.Query);
     }
 
@@ -85,7 +99,7 @@ public static class AuthorizeApi
         IOptions<KeyServiceOptions> options, CancellationToken cancellationToken)
     {
         var issuer = options.Value.Issuer;
-        if (await SignedInAsync(context) is not { } user)
+        if (await SignedInPerson.FromCookieAsync(context) is not { } person)
         {
             return AuthorizationPages.Error(context, "Your sign-in has expired.");
         }
@@ -98,30 +112,41 @@ public static class AuthorizeApi
         {
             return Refuse(context, new AuthorizationError("access_denied", "The person denied access.", request.RedirectUri, request.State), issuer);
         }
-        await consents.RememberAsync(user.Subject, request.Client.ClientId, request.Scopes, cancellationToken);
-        return await RedirectWithCodeAsync(request, user.Subject, codes, issuer, cancellationToken);
+        if (Grantable(request, person) is not { } granted)
+        {
+            return Refuse(context, NothingGrantable(request), issuer);
+        }
+        if (!await consents.RememberAsync(person.Subject, granted.Client.ClientId, granted.Scopes, cancellationToken))
+        {
+            return AuthorizationPages.Error(context,
+                "You have allowed as many applications as KeyService keeps. Revoke one on your applications page, then start again.",
+                StatusCodes.Status409Conflict);
+        }
+        return await RedirectWithCodeAsync(granted, person.Subject, codes, issuer, cancellationToken);
     }
+
+    /// <summary>The request narrowed to the scopes the person may grant, or null when none is left.</summary>
+    private static AuthorizationRequest? Grantable(AuthorizationRequest request, SignedInPerson person) =>
+        person.Grantable(request.Scopes) is { Count: > 0 } scopes ? request with { Scopes = scopes } : null;
+
+    private static AuthorizationError NothingGrantable(AuthorizationRequest request) =>
+        new("access_denied", "The signed-in person may grant none of the requested scopes.", request.RedirectUri, request.State);
+
+    private static string? UpstreamName(AuthorizationOptions authorization) =>
+        authorization.Upstream.Configured ? authorization.Upstream.DisplayName : null;
+
+    /// <summary>To the organisation's identity provider; the person comes back to the authorization request they started.</summary>
+    private static IResult ChallengeUpstream(AuthorizationRequest request) =>
+        Results.Challenge(new AuthenticationProperties { RedirectUri = Path + request.Query }, [UpstreamSignIn.Scheme]);
 
     /// <summary>A form post of this endpoint: anti-forgery checked first, then the authorization request it carries.</summary>
     private static async Task<(AuthorizationRequest?, IFormCollection?, IResult?)> ReadFormAsync(
         HttpContext context, AuthorizationRequestValidator validator, IAntiforgery antiforgery, string issuer, CancellationToken cancellationToken)
     {
-        if (!context.Request.HasFormContentType)
+        var (form, refusal) = await PageForms.ReadAsync(context, antiforgery, "the sign-in page", cancellationToken);
+        if (form is null)
         {
-            return (null, null, AuthorizationPages.Error(context, "Send the form from the sign-in page."));
-        }
-        IFormCollection form;
-        try
-        {
-            form = await context.Request.ReadFormAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)
-        {
-            return (null, null, AuthorizationPages.Error(context, "The form is malformed or too large."));
-        }
-        if (!await antiforgery.IsRequestValidAsync(context))
-        {
-            return (null, null, AuthorizationPages.Error(context, "The form did not come from this sign-in page, or it expired. Start again from your application."));
+            return (null, null, refusal);
         }
         var query = form["request"].ToString();
         if (!query.StartsWith('?'))
@@ -144,16 +169,4 @@ public static class AuthorizeApi
     private static IResult Refuse(HttpContext context, AuthorizationError error, string issuer) => error.RedirectUri is null
         ? AuthorizationPages.Error(context, error.Description)
         : Results.Redirect(AuthorizationResponse.Error(error, issuer));
-
-    /// <summary>The signed-in person from the cookie (also made the request's user, which anti-forgery tokens bind to).</summary>
-    private static async Task<(string Subject, string Name)?> SignedInAsync(HttpContext context)
-    {
-        var result = await context.AuthenticateAsync(AuthorizationExtensions.SignInScheme);
-        if (result.Principal?.FindFirst("sub")?.Value is not { } subject)
-        {
-            return null;
-        }
-        context.User = result.Principal;
-        return (subject, result.Principal.Identity?.Name ?? subject);
-    }
 }

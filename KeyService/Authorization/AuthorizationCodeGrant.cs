@@ -13,12 +13,14 @@ public sealed record GrantedTokens(IssuedToken Access, string RefreshToken);
 /// <summary>
 /// The token endpoint's <c>authorization_code</c> (RFC 6749 section 4.1.3 with RFC 7636 PKCE) and
 /// <c>refresh_token</c> (section 6, rotated) grants. Tokens are the same RS256 <c>at+jwt</c> as client credentials',
-/// with <c>sub</c> = the person and <c>client_id</c> = the client.
+/// with <c>sub</c> = the person and <c>client_id</c> = the client. A refresh works only while the person's consent to
+/// the client stands.
 /// </summary>
 public sealed class AuthorizationCodeGrant(
     GrantClientAuthenticator authenticator,
     AuthorizationCodes codes,
     RefreshTokens refreshTokens,
+    Consents consents,
     AccessTokenIssuer issuer,
     AuditLog audit)
 {
@@ -105,6 +107,12 @@ public sealed class AuthorizationCodeGrant(
         {
             await refreshTokens.RevokeFamilyAsync(grant.Family, cancellationToken);
             return (null, InvalidGrant("The refresh token was issued to another client."));
+        }
+        if (!await consents.CoversAsync(grant.Subject, grant.ClientId, grant.Scopes, cancellationToken))
+        {
+            // The person revoked the consent (or it lapsed): the client's sign-in ends with it.
+            await refreshTokens.RevokeFamilyAsync(grant.Family, cancellationToken);
+            return (null, InvalidGrant("The person's consent to this application was revoked or has lapsed. Sign in again."));
         }
         if (ResourceError(form, grant.Resource) is { } resourceError)
         {

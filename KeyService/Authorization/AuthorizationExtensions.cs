@@ -14,13 +14,13 @@ public static class AuthorizationExtensions
     /// <summary>CORS for the registration, token and revocation endpoints.</summary>
     public const string PublicEndpointsCorsPolicy = "oauth-public-endpoints";
 
-    /// <summary>The cookie scheme of a person signed in at KeyService (development sign-in), for the authorize endpoint only.</summary>
+    /// <summary>The cookie scheme of a person signed in at KeyService (either sign-in), for the authorize endpoint only.</summary>
     public const string SignInScheme = "KeyService.SignIn";
 
     /// <summary>
     /// Authorization code with PKCE for people: the request checks, codes, refresh tokens and consents in the shared
-    /// store (Redis when <c>ConnectionStrings:redis</c> is set, else this process), the development sign-in, the
-    /// sign-in cookie and anti-forgery. The endpoints answer only while <see cref="AuthorizationOptions.Enabled"/>.
+    /// store (Redis when <c>ConnectionStrings:redis</c> is set, else this process), sign-in at the organisation's
+    /// identity provider when one is configured, the development sign-in, the sign-in cookie and anti-forgery. The endpoints answer only while <see cref="AuthorizationOptions.Enabled"/>.
     /// </summary>
     public static IHostApplicationBuilder AddAuthorizationCodeFlow(this IHostApplicationBuilder builder)
     {
@@ -62,7 +62,12 @@ public static class AuthorizationExtensions
             antiforgery.Cookie.Path = "/connect/authorize";
             antiforgery.SuppressXFrameOptionsHeader = true;
         });
-        builder.Services.AddAuthentication().AddCookie(SignInScheme, cookie =>
+        var authentication = builder.Services.AddAuthentication();
+        if (!string.IsNullOrEmpty(builder.Configuration[$"{AuthorizationOptions.SectionName}:Upstream:Authority"]))
+        {
+            authentication.AddUpstreamSignIn();
+        }
+        authentication.AddCookie(SignInScheme, cookie =>
         {
             cookie.Cookie.Name = "keyservice.signin";
             cookie.Cookie.Path = "/connect/authorize";

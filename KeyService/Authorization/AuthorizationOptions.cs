@@ -2,7 +2,8 @@ namespace KeyService.Authorization;
 
 /// <summary>
 /// The <c>KeyService:Authorization</c> section: authorization code with PKCE for people signing in through MCP clients.
-/// The flow is on when someone can sign in (today: <see cref="DevelopmentUser"/> with a password).
+/// The flow is on when someone can sign in: through the organisation's identity provider (<see cref="Upstream"/>), or
+/// as the <see cref="DevelopmentUser"/> in Development.
 /// </summary>
 public sealed class AuthorizationOptions
 {
@@ -16,6 +17,9 @@ public sealed class AuthorizationOptions
 
     /// <summary>How long a person's consent to a client is remembered.</summary>
     public TimeSpan ConsentLifetime { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>Most clients one person's consents are kept for; beyond, the consent page asks them to revoke one first.</summary>
+    public int MaxConsentsPerPerson { get; set; } = 100;
 
     /// <summary>Scopes a person may grant a client.</summary>
     public List<string> UserScopes { get; set; } = ["tot:read", "tot:write"];
@@ -47,7 +51,12 @@ public sealed class AuthorizationOptions
     /// <summary>Built-in sign-in that needs no identity provider; accepted in Development only.</summary>
     public DevelopmentUserOptions DevelopmentUser { get; set; } = new();
 
-    public bool Enabled => !string.IsNullOrEmpty(DevelopmentUser.Password);
+    /// <summary>The organisation's OpenID Connect provider people sign in with.</summary>
+    public UpstreamProviderOptions Upstream { get; set; } = new();
+
+    public bool DevelopmentUserEnabled => !string.IsNullOrEmpty(DevelopmentUser.Password);
+
+    public bool Enabled => DevelopmentUserEnabled || Upstream.Configured;
 }
 
 /// <summary>The development user (<c>KeyService:Authorization:DevelopmentUser</c>).</summary>

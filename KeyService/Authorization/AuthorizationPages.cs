@@ -15,6 +15,9 @@ public static class AuthorizationPages
     public const string SignInPath = "/connect/authorize/signin";
     public const string ConsentPath = "/connect/authorize/consent";
 
+    /// <summary>The person's applications page (under the sign-in cookie's path, so the cookie comes along).</summary>
+    public const string ConsentsPath = "/connect/authorize/consents";
+
     private const string Style =
         "body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1b}" +
         "label{display:block;margin-top:1rem;font-weight:600}input{display:block;width:100%;padding:.5rem;font-size:1rem;box-sizing:border-box}" +
@@ -27,20 +30,31 @@ public static class AuthorizationPages
 
     private static readonly HtmlEncoder Html = HtmlEncoder.Default;
 
-    public static IResult SignIn(HttpContext context, AuthorizationRequest request, string? error, int status = StatusCodes.Status200OK) =>
-        Page(context, "Sign in", status, $"""
+    /// <summary>The development user's password form; with <paramref name="upstreamName"/>, a button for the organisation's provider after it.</summary>
+    public static IResult SignIn(HttpContext context, AuthorizationRequest request, string? error, string? upstreamName, int status = StatusCodes.Status200OK)
+    {
+        var hidden = Hidden(context, request);
+        var upstream = upstreamName is null ? "" : $"""
+            <form method="post" action="{SignInPath}">
+              {hidden}<input type="hidden" name="provider" value="upstream">
+              <button type="submit">Sign in with {E(upstreamName)}</button>
+            </form>
+            """;
+        return Page(context, "Sign in", status, $"""
             <h1>Sign in</h1>
             <p>{E(request.Client.DisplayName)} asks to use your account.</p>
             {ErrorLine(error)}
             <form method="post" action="{SignInPath}">
-              {Hidden(context, request)}
+              {hidden}
               <label for="username">User name</label>
               <input id="username" name="username" autocomplete="username" required autofocus>
               <label for="password">Password</label>
               <input id="password" name="password" type="password" autocomplete="current-password" required>
               <button type="submit">Sign in</button>
             </form>
+            {upstream}
             """);
+    }
 
     public static IResult Consent(HttpContext context, AuthorizationRequest request, string userName)
     {
@@ -54,7 +68,8 @@ public static class AuthorizationPages
             (<code>{E(client.ClientId)}</code>) asks to act as you at <code>{E(request.Resource)}</code> with:</p>
             <ul>{scopes}</ul>
             {site}
-            <p>You will be sent back to <code>{E(request.RedirectUri)}</code>.</p>
+            <p>You will be sent back to <code>{E(request.RedirectUri)}</code>. You can revoke this at any time on
+            <a href="{ConsentsPath}">your applications page</a>.</p>
             <form method="post" action="{ConsentPath}">
               {Hidden(context, request)}
               <button type="submit" name="decision" value="allow">Allow</button>
@@ -62,6 +77,33 @@ public static class AuthorizationPages
             </form>
             """);
     }
+
+    /// <summary>The applications the person allowed, each with a button that revokes the consent.</summary>
+    public static IResult Consents(HttpContext context, string userName, IReadOnlyList<Consent> consents)
+    {
+        var antiforgery = AntiforgeryField(context);
+        var rows = string.Concat(consents.Select(consent => $"""
+            <li><code>{E(consent.ClientId)}</code>: {E(string.Join(", ", consent.Scopes))}
+              <form method="post" action="{ConsentsPath}">{antiforgery}<input type="hidden" name="client_id" value="{E(consent.ClientId)}">
+                <button type="submit">Revoke</button></form></li>
+            """));
+        var list = consents.Count == 0 ? "<p>You have allowed no application.</p>" : $"<ul>{rows}</ul>";
+        return Page(context, "Your applications", StatusCodes.Status200OK, $"""
+            <h1>Your applications</h1>
+            <p>Signed in as <strong>{E(userName)}</strong>. These applications may act as you with the scopes shown.
+            Revoking one ends its access when its current access token expires (at most 15 minutes), and it must ask
+            you again.</p>
+            {list}
+            """);
+    }
+
+    /// <summary>The applications page without a sign-in (the development user signs in from an application).</summary>
+    public static IResult SignInFirst(HttpContext context) =>
+        Page(context, "Sign in first", StatusCodes.Status401Unauthorized, """
+            <h1>Sign in first</h1>
+            <p>Sign in from one of your applications (an MCP client), then open this page again within the hour your
+            sign-in lasts.</p>
+            """);
 
     public static IResult Error(HttpContext context, string message, int status = StatusCodes.Status400BadRequest) =>
         Page(context, "Sign-in stopped", status, $"""
@@ -79,10 +121,13 @@ public static class AuthorizationPages
 
     private static string ErrorLine(string? error) => error is null ? "" : $"""<p class="error" role="alert">{E(error)}</p>""";
 
-    private static string Hidden(HttpContext context, AuthorizationRequest request)
+    private static string Hidden(HttpContext context, AuthorizationRequest request) =>
+        $"""{AntiforgeryField(context)}<input type="hidden" name="request" value="{E(request.Query)}">""";
+
+    private static string AntiforgeryField(HttpContext context)
     {
         var tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
-        return $"""<input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken!)}"><input type="hidden" name="request" value="{E(request.Query)}">""";
+        return $"""<input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken!)}">""";
     }
 
     private static IResult Page(HttpContext context, string title, int status, string body)

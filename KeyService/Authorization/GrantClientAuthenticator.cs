@@ -5,7 +5,8 @@ namespace KeyService.Authorization;
 
 /// <summary>
 /// Who is calling the token or revocation endpoint for an authorization code grant: a configured client by its secret
-/// (the client credentials path, with its limits), or a public client by its <c>client_id</c> alone.
+/// (the client credentials path, with its limits), or a public client by its <c>client_id</c> alone (an empty secret
+/// counts as none).
 /// </summary>
 public sealed class GrantClientAuthenticator(ClientAuthenticator secrets, AuthorizationClientResolver clients)
 {
@@ -18,6 +19,13 @@ public sealed class GrantClientAuthenticator(ClientAuthenticator secrets, Author
             if (credentials is null)
             {
                 return (null, error);
+            }
+            // A public client sending an empty secret (Basic "client_id:", as the MCP C# SDK does for a metadata
+            // document client when the metadata lists client_secret_basic first) presents no secret at all.
+            if (credentials.Secret.Length == 0
+                && await clients.FindAsync(credentials.ClientId, cancellationToken) is { IsPublic: true } publicClient)
+            {
+                return (publicClient, null);
             }
             var (configured, refused) = await secrets.AuthenticateAsync(credentials, source);
             if (configured is null)

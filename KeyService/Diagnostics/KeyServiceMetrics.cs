@@ -16,6 +16,7 @@ public sealed class KeyServiceMetrics
     private readonly Counter<long> _failures;
     private readonly Counter<long> _jwksRequests;
     private readonly Counter<long> _registrations;
+    private readonly Counter<long> _consents;
 
     public KeyServiceMetrics(IMeterFactory meterFactory)
     {
@@ -28,6 +29,8 @@ public sealed class KeyServiceMetrics
             "JWKS requests by result (ok or not_modified).");
         _registrations = meter.CreateCounter<long>("keyservice.client_registrations", "{request}",
             "Dynamic client registrations by result (created, full, invalid, rate_limited).");
+        _consents = meter.CreateCounter<long>("keyservice.consents", "{consent}",
+            "People's consents to clients by result (remembered, full, revoked).");
     }
 
     /// <summary><paramref name="clientId"/> must be a configured client id (or "unknown"), never caller input.</summary>
@@ -39,6 +42,8 @@ public sealed class KeyServiceMetrics
             _failures.Add(1, new("client_id", clientId), new("error", result));
         }
     }
+
+    public void Consent(string result) => _consents.Add(1, new KeyValuePair<string, object?>("result", result));
 
     public void ClientRegistration(string result) => _registrations.Add(1, new KeyValuePair<string, object?>("result", result));
 

@@ -21,4 +21,10 @@ public interface IGrantStore
     /// </summary>
     /// <returns>False when the set was full.</returns>
     Task<bool> TryTrackAsync(string set, string member, DateTimeOffset expires, long capacity, CancellationToken cancellationToken);
+
+    /// <summary>The live members of the expiring set <paramref name="set"/>, soonest to expire first.</summary>
+    Task<IReadOnlyList<string>> MembersAsync(string set, CancellationToken cancellationToken);
+
+    /// <summary>Removes <paramref name="member"/> from the expiring set <paramref name="set"/>.</summary>
+    Task UntrackAsync(string set, string member, CancellationToken cancellationToken);
 }

@@ -60,4 +60,28 @@ public sealed class MemoryGrantStore(TimeProvider time) : IGrantStore
             return Task.FromResult(true);
         }
     }
+
+    public Task<IReadOnlyList<string>> MembersAsync(string set, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        lock (_sets)
+        {
+            IReadOnlyList<string> live = _sets.TryGetValue(set, out var members)
+                ? [.. members.Where(m => m.Value > now).OrderBy(m => m.Value).Select(m => m.Key)]
+                : [];
+            return Task.FromResult(live);
+        }
+    }
+
+    public Task UntrackAsync(string set, string member, CancellationToken cancellationToken)
+    {
+        lock (_sets)
+        {
+            if (_sets.TryGetValue(set, out var members))
+            {
+                members.Remove(member);
+            }
+        }
+        return Task.CompletedTask;
+    }
 }

@@ -36,4 +36,15 @@ public sealed class RedisGrantStore(IConnectionMultiplexer redis, TimeProvider t
         await database.SortedSetAddAsync(key, member, expires.ToUnixTimeMilliseconds()).WaitAsync(cancellationToken);
         return true;
     }
+
+    public async Task<IReadOnlyList<string>> MembersAsync(string set, CancellationToken cancellationToken)
+    {
+        var members = await redis.GetDatabase()
+            .SortedSetRangeByScoreAsync(Prefix + set, time.GetUtcNow().ToUnixTimeMilliseconds(), double.PositiveInfinity, Exclude.Start)
+            .WaitAsync(cancellationToken);
+        return [.. members.Select(m => m.ToString())];
+    }
+
+    public Task UntrackAsync(string set, string member, CancellationToken cancellationToken) =>
+        redis.GetDatabase().SortedSetRemoveAsync(Prefix + set, member).WaitAsync(cancellationToken);
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using AppHost.Lifecycle;
 using AppModelTesting;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -29,6 +30,20 @@ public abstract class AppModelTests<TModel>(TModel model) where TModel : TestApp
             Assert.True(model.App.ResourceNotifications.TryGetCurrentState(resource, out var state), $"no state for {resource}");
             Assert.Equal("Running", state.Snapshot.State?.Text);
             Assert.Equal(HealthStatus.Healthy, state.Snapshot.HealthStatus);
+        }
+    }
+
+    [Fact]
+    public async Task Services_listen_in_Aspires_port_range_and_redis_above_it_so_two_app_models_never_pick_one_port()
+    {
+        var connectionString = await model.App.GetConnectionStringAsync("redis", TestContext.Current.CancellationToken);
+        var redisPort = ConfigurationOptions.Parse(connectionString!).EndPoints.OfType<System.Net.DnsEndPoint>().Single().Port;
+        Assert.InRange(redisPort, FreePort.First, 65535);
+        foreach (var service in model.ProcessResources.Where(r => r != "redis"))
+        {
+            var urls = ProcFs.Environment(model.Process(service).ServicePid).GetValueOrDefault("ASPNETCORE_URLS") ?? "";
+            var port = new Uri(urls.Split(';')[0]).Port;
+            Assert.InRange(port, 10000, FreePort.First - 1);
         }
     }
 

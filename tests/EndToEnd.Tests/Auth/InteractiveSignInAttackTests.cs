@@ -4,10 +4,8 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Aspire.Hosting.ApplicationModel;
 using EndToEnd.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EndToEnd.Tests.Auth;
 
@@ -22,9 +20,7 @@ public sealed class InteractiveSignInAttackTests(EndToEndAppModel model)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         using var http = model.CreateHttpClient(model.KeyServices[0]);
-        var password = await model.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>()
-            .Single(p => p.Name == "dev-user-password").GetValueAsync(cancellationToken);
-        using var browser = new BrowserSignIn(password!);
+        using var browser = new BrowserSignIn(model.DevUserPassword);
         var clientId = await RegisterAsync(http, cancellationToken);
 
         // PKCE missing or plain, and redirect URIs that are not the registered one.

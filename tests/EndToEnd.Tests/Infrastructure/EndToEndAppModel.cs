@@ -21,6 +21,9 @@ public sealed class EndToEndAppModel : TestAppModel
     // Plain client secrets are accepted in Development (the app model's default environment) only.
     public string OtherClientSecret { get; } = Convert.ToHexString(Guid.NewGuid().ToByteArray()) + Convert.ToHexString(Guid.NewGuid().ToByteArray());
 
+    /// <summary>Trusted by KeyService's processes: a test site on https loopback (a client's metadata document) gets certificates from it.</summary>
+    public TestCertificateAuthority CertificateAuthority { get; } = TestCertificateAuthority.Create();
+
     public override int TotServiceInstances => 2;
 
     protected override bool EnableAdminClient => true;
@@ -36,6 +39,7 @@ public sealed class EndToEndAppModel : TestAppModel
                 ["KeyService__TokenLifetime"] = "00:02:00",
                 ["KeyService__GraceTime"] = "00:05:00",
                 ["KeyService__RotationInterval"] = "01:00:00",
+                ["SSL_CERT_FILE"] = CertificateAuthority.TrustFile,
             },
             ["totservice"] = new Dictionary<string, string> { ["TotService__JwksRefreshInterval"] = "00:00:01" },
         };
@@ -53,6 +57,12 @@ public sealed class EndToEndAppModel : TestAppModel
                 .WithEnvironment("KeyService__Clients__2__AllowedScopes__1", "tot:write")
                 .WithEnvironment("KeyService__Clients__2__AllowedAudiences__0", ReferenceExpression.Create($"{audience}/mcp"));
         }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        CertificateAuthority.Dispose();
     }
 
     /// <summary>A token for the second client from KeyService's real token endpoint.</summary>

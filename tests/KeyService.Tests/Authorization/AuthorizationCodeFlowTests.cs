@@ -122,6 +122,31 @@ public sealed class AuthorizationCodeFlowTests
         Assert.Equal("invalid_grant", (await refresh.ReadJsonAsync()).GetProperty("error").GetString());
     }
 
+    [Theory]
+    [InlineData("", HttpStatusCode.OK)]
+    [InlineData("a-guessed-secret", HttpStatusCode.Unauthorized)]
+    public async Task A_public_client_may_send_an_empty_secret_by_Basic_but_never_a_secret(string secret, HttpStatusCode expected)
+    {
+        await using var host = await KeyServiceHost.StartHealthyAsync(SignInBrowser.Settings(), "Development");
+        var clientId = (await ClientRegistrationTests.RegisterAsync(host.Client, new { redirect_uris = new[] { SignInBrowser.RedirectUri } }))
+            .GetProperty("client_id").GetString()!;
+        using var browser = new SignInBrowser(host.Address);
+        var (verifier, challenge) = SignInBrowser.NewPkce();
+        var code = SignInBrowser.Parameters(await browser.AuthorizeAsync(SignInBrowser.AuthorizeUrl(challenge, clientId: clientId)))["code"];
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token")
+        {
+            Content = new FormUrlEncodedContent([new("grant_type", "authorization_code"), new("code", code), new("redirect_uri", SignInBrowser.RedirectUri), new("code_verifier", verifier)]),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(
+            System.Text.Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(clientId)}:{secret}")));
+        using var response = await host.Client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(expected, response.StatusCode);
+        var body = await response.ReadJsonAsync();
+        Assert.True(expected == HttpStatusCode.OK ? body.TryGetProperty("access_token", out _) : body.GetProperty("error").GetString() == "invalid_client", body.ToString());
+    }
+
     [Fact]
     public async Task Metadata_lists_the_code_flow_and_client_credentials_still_work()
     {
@@ -170,7 +195,7 @@ public sealed class AuthorizationCodeFlowTests
         return body;
     }
 
-    private static Task<HttpResponseMessage> PostRefreshAsync(HttpClient client, string refreshToken) =>
+    internal static Task<HttpResponseMessage> PostRefreshAsync(HttpClient client, string refreshToken) =>
         PostAsync(client, "/connect/token", [new("grant_type", "refresh_token"), new("refresh_token", refreshToken)]);
 
     private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, List<KeyValuePair<string, string>> form)

@@ -112,7 +112,7 @@ public sealed class ClientRegistrationTests
             interval: TimeSpan.FromMilliseconds(100), cancellationToken: TestContext.Current.CancellationToken);
     }
 
-    private static async Task<System.Text.Json.JsonElement> RegisterAsync(HttpClient client, object metadata)
+    internal static async Task<System.Text.Json.JsonElement> RegisterAsync(HttpClient client, object metadata)
     {
         using var response = await client.PostAsJsonAsync(new Uri("/connect/register", UriKind.Relative), metadata, TestContext.Current.CancellationToken);
         var body = await response.ReadJsonAsync();

@@ -26,8 +26,14 @@ public sealed class GrantStoreContractTests
         Assert.True(await store.TryTrackAsync("set", "two", later, 2, cancellationToken));
         Assert.False(await store.TryTrackAsync("set", "three", later, 2, cancellationToken));
         Assert.True(await store.TryTrackAsync("set", "two", later.AddMinutes(1), 2, cancellationToken));
+        Assert.Equal(["one", "two"], await store.MembersAsync("set", cancellationToken));
+        await store.UntrackAsync("set", "one", cancellationToken);
+        Assert.Equal(["two"], await store.MembersAsync("set", cancellationToken));
+        Assert.True(await store.TryTrackAsync("set", "three", later, 2, cancellationToken));
+        Assert.Empty(await store.MembersAsync("no-such-set", cancellationToken));
         // An expired member leaves room.
         Assert.True(await store.TryTrackAsync("expired", "old", DateTimeOffset.UtcNow.AddSeconds(-1), 1, cancellationToken));
         Assert.True(await store.TryTrackAsync("expired", "new", later, 1, cancellationToken));
+        Assert.Equal(["new"], await store.MembersAsync("expired", cancellationToken));
     }
 }

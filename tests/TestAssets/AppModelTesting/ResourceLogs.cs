@@ -49,6 +49,21 @@ public sealed class ResourceLogs : IDisposable
     public string Tail(string resource, int count) =>
         string.Join('\n', Lines(resource).TakeLast(count).Select(l => $"{resource} | {l.Text}"));
 
+    /// <summary>
+    /// <see cref="Tail"/> for a resource that just failed: its backlog reaches the watcher a moment after the failure is
+    /// reported, so this waits (at most 5 s) until the lines stop coming.
+    /// </summary>
+    public async Task<string> TailAsync(string resource, int count)
+    {
+        var seen = -1;
+        for (var wait = 0; wait < 25 && (Lines(resource).Count != seen || seen == 0); wait++)
+        {
+            seen = Lines(resource).Count;
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+        return Tail(resource, count);
+    }
+
     /// <summary>Lines of every resource since <paramref name="since"/>, in arrival order, labelled with the resource.</summary>
     public IEnumerable<string> Since(DateTimeOffset since) =>
         _lines.SelectMany(r => r.Value.Where(l => l.Time >= since).Select(l => (r.Key, l.Time, l.Text)))

@@ -26,6 +26,9 @@ public class TestAppModel : IAsyncLifetime
 
     public string RedisPassword { get; } = RandomSecret();
 
+    /// <summary>The development user's password for this run (people sign in with it; never the developer's user secrets).</summary>
+    public string DevUserPassword { get; } = RandomSecret();
+
     /// <summary>KeyService's key-encryption key for this run (base64, 32 bytes), for reading the shared ring in Redis.</summary>
     public string KeyEncryptionKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
@@ -84,6 +87,7 @@ public class TestAppModel : IAsyncLifetime
             $"--AppHost:KeyServiceInstances={KeyServiceInstances}",
             $"--AppHost:TotServiceInstances={TotServiceInstances}",
             $"--Parameters:dev-client-secret={DevClientSecret}",
+            $"--Parameters:dev-user-password={DevUserPassword}",
             $"--Parameters:redis-password={RedisPassword}",
             $"--Parameters:keyservice-kek={KeyEncryptionKey}",
             .. Settings.Select(s => "--" + s),
@@ -130,20 +134,30 @@ public class TestAppModel : IAsyncLifetime
         }
         Configure(builder);
         _app = await builder.BuildAsync();
-        await _app.StartAsync();
+        using var timeout = new CancellationTokenSource(StartupTimeout);
+        try
+        {
+            // The start waits for every resource's dependencies (WaitFor), without end if one of them never gets healthy.
+            await _app.StartAsync(timeout.Token);
+        }
+        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested)
+        {
+            throw new InvalidOperationException($"The app model did not start within {StartupTimeout}: {States()}", ex);
+        }
         // After the start: the orchestrator names each resource's log stream then (lines written before are kept).
         Logs = ResourceLogs.Watch(_app, ProcessResources);
-        using var timeout = new CancellationTokenSource(StartupTimeout);
         foreach (var resource in ProcessResources)
         {
             try
             {
-                await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+                // A resource that exits at start (a port taken, a bad setting) fails the wait at once, not at the timeout.
+                await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, WaitBehavior.StopOnResourceUnavailable, timeout.Token);
             }
-            catch (OperationCanceledException ex)
+            catch (Exception ex) when (ex is OperationCanceledException or DistributedApplicationException)
             {
                 // The resource's own output says why; without it a start-up failure is a bare timeout.
-                throw new InvalidOperationException($"'{resource}' did not become healthy within {StartupTimeout}:\n{Logs.Tail(resource, 40)}", ex);
+                throw new InvalidOperationException(
+                    $"'{resource}' did not become healthy within {StartupTimeout} ({States()}):\n{await Logs.TailAsync(resource, 40)}", ex);
             }
         }
         StartupTime = clock.Elapsed;
@@ -257,6 +271,12 @@ public class TestAppModel : IAsyncLifetime
             throw new DistributedApplicationException($"{ex.Message}\n'{resource}' wrote:\n{Logs.Tail(resource, 40)}", ex);
         }
     }
+
+    /// <summary>Every process resource's state and exit code, for a start-up failure's message.</summary>
+    private string States() => string.Join(", ", ProcessResources.Select(resource =>
+        App.ResourceNotifications.TryGetCurrentState(resource, out var current)
+            ? $"{resource} {current.Snapshot.State?.Text ?? "not started"}{(current.Snapshot.ExitCode is { } code ? $" (exit {code})" : "")}"
+            : $"{resource} unknown"));
 
     public virtual async ValueTask DisposeAsync()
     {
