@@ -8,6 +8,7 @@ namespace EndToEnd.Tests.Infrastructure;
 /// <summary>
 /// The AppHost's app model as every end-to-end test uses it: two KeyService and two TotService instances on one Redis,
 /// a key lifecycle measured in seconds (still within KeyService's safety rules) so a rotation completes inside a test,
+/// TotService's per-client rate limit lifted,
 /// the administrator client for the rotate call, and a second client ("other") so ownership is tested with two real
 /// subjects. One instance for the whole assembly: starting and stopping a model costs tens of seconds here.
 /// </summary>
@@ -41,7 +42,16 @@ public sealed class EndToEndAppModel : TestAppModel
                 ["KeyService__RotationInterval"] = "01:00:00",
                 ["SSL_CERT_FILE"] = CertificateAuthority.TrustFile,
             },
-            ["totservice"] = new Dictionary<string, string> { ["TotService__JwksRefreshInterval"] = "00:00:01" },
+            ["totservice"] = new Dictionary<string, string>
+            {
+                ["TotService__JwksRefreshInterval"] = "00:00:01",
+                // Every class calls as the development client (one subject), so with the per-client limit one class's
+                // budget would depend on which classes ran just before it (seen: 429s in StatelessPerimeterTests right
+                // after TotRunTests). The limit itself is TotService.Tests' (TransportHardeningTests).
+                ["TotService__RateLimit__TokenLimit"] = "1000000",
+                ["TotService__RateLimit__TokensPerPeriod"] = "1000000",
+                ["TotService__RateLimit__ReplenishmentPeriod"] = "00:00:01",
+            },
         };
 
     protected override void Configure(IDistributedApplicationTestingBuilder builder)
