@@ -20,8 +20,14 @@ public sealed class EngineMetrics
     private readonly Counter<long> treeOperations;
 
     public EngineMetrics(IMeterFactory meterFactory)
+        : this(meterFactory, MeterName)
     {
-        var meter = meterFactory.Create(MeterName);
+    }
+
+    /// <param name="meterName">Another meter than <see cref="MeterName"/>, for searches that must not be counted with the others.</param>
+    public EngineMetrics(IMeterFactory meterFactory, string meterName)
+    {
+        var meter = meterFactory.Create(meterName);
         runs = meter.CreateCounter<long>("tot.engine.runs", "{run}",
             "Finished searches by strategy, provider and outcome (the stop reason).");
         runDuration = meter.CreateHistogram<double>("tot.engine.run.duration", "s",

@@ -11,4 +11,11 @@ public sealed record ThoughtProviders(
     IAnswerFinalizer Finalizer)
 {
     public ProviderUsage Usage { get; init; } = new();
+
+    /// <summary>
+    /// Expand a beam level's nodes together (all proposals at once, then all their evaluations) instead of one node at
+    /// a time: for a model reached in round trips (a client's model over MCP's multi round-trip requests), where each
+    /// batch of concurrent requests costs one round trip. Other strategies choose one node at a time by design.
+    /// </summary>
+    public bool ExpandsLevelsTogether { get; init; }
 }

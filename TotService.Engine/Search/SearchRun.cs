@@ -78,12 +78,13 @@ internal sealed class SearchRun(
                 return StopReason.MaxIterations;
             }
 
-            if (!frontier.TryTakeNext(out var nodeId))
+            var batch = providers.ExpandsLevelsTogether ? settings.MaxIterations - nodesExpanded : 1;
+            if (!frontier.TryTakeBatch(batch, out var nodeIds))
             {
                 return frontier.DepthLimitReached ? StopReason.MaxDepth : StopReason.FrontierExhausted;
             }
 
-            var children = await ExpandAsync(nodeId, token);
+            var children = await ExpandAsync(nodeIds, token);
             if (children.Any(c => tree[c].Status == NodeStatus.Solution))
             {
                 return StopReason.SolutionFound;
@@ -93,19 +94,30 @@ internal sealed class SearchRun(
         }
     }
 
-    private async Task<IReadOnlyList<int>> ExpandAsync(int nodeId, CancellationToken token)
+    /// <summary>
+    /// Proposes for every node of the batch at once, adds the children in node order, then values all the children at
+    /// once. The tree changes only between the awaits, on one thread at a time, so concurrent providers never race on it.
+    /// </summary>
+    private async Task<IReadOnlyList<int>> ExpandAsync(IReadOnlyList<int> nodeIds, CancellationToken token)
     {
         using var activity = EngineActivities.Source.StartActivity("tot.expand");
-        activity?.SetTag("tot.node_id", nodeId);
-        var candidates = await providers.Generator.ProposeAsync(problem, tree.PathTo(nodeId), settings.CandidatesPerNode, token);
-        var room = settings.MaxNodes - (tree.Count - 1);
-        var children = candidates.Take(room)
-            .Select(c => tree.AddChild(nodeId, c.Thought, c.State, c.StateKey, c.IsFinal).Id)
-            .ToList();
-        tree.SetStatus(nodeId, children.Count == 0 ? NodeStatus.DeadEnd : NodeStatus.Expanded);
-        depthReached = Math.Max(depthReached, children.Count == 0 ? 0 : tree[nodeId].Depth + 1);
-        nodesExpanded++;
-        onNodeExpanded();
+        activity?.SetTag("tot.node_id", nodeIds[0]);
+        activity?.SetTag("tot.node_count", nodeIds.Count);
+        var proposals = await Task.WhenAll(nodeIds.Select(id => providers.Generator.ProposeAsync(problem, tree.PathTo(id), settings.CandidatesPerNode, token)));
+        var children = new List<int>();
+        for (var i = 0; i < nodeIds.Count; i++)
+        {
+            var nodeId = nodeIds[i];
+            var room = settings.MaxNodes - (tree.Count - 1);
+            var added = proposals[i].Take(room)
+                .Select(c => tree.AddChild(nodeId, c.Thought, c.State, c.StateKey, c.IsFinal).Id)
+                .ToList();
+            tree.SetStatus(nodeId, added.Count == 0 ? NodeStatus.DeadEnd : NodeStatus.Expanded);
+            depthReached = Math.Max(depthReached, added.Count == 0 ? 0 : tree[nodeId].Depth + 1);
+            nodesExpanded++;
+            onNodeExpanded();
+            children.AddRange(added);
+        }
 
         // Siblings are independent, so a model can value them concurrently.
         var evaluations = await Task.WhenAll(children.Select(id => providers.Evaluator.EvaluateAsync(problem, tree.PathTo(id), token)));

@@ -88,18 +88,10 @@ public static class StatelessRequestCheck
         {
             return HeaderMismatch($"The {McpHeaders.ProtocolVersion} header does not match params._meta[\"{MetaKeys.ProtocolVersion}\"].");
         }
-        if (meta![MetaKeys.ClientCapabilities] is not JsonObject capabilities)
+        if (meta![MetaKeys.ClientCapabilities] is not JsonObject)
         {
             return McpRefusal.BadRequest((int)McpErrorCode.InvalidParams,
                 $"A {McpProtocolRevisions.Stateless} request carries params._meta[\"{MetaKeys.ClientCapabilities}\"] as an object.");
-        }
-        if (method == RequestMethods.ServerDiscover && capabilities.ContainsKey("sampling"))
-        {
-            // Runs reach a client's model by sampling on a session's streams; until they can ask through multi
-            // round-trip requests, a client that offers its model is steered to initialize, which keeps it working.
-            return McpRefusal.UnsupportedVersion(
-                $"This server reaches a client's model through sampling on a session: open one with initialize (protocol version {McpProtocolRevisions.All[1]} or older).",
-                McpProtocolRevisions.All.Skip(1), McpProtocolRevisions.Stateless);
         }
         return null;
     }

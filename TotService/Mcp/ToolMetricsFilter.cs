@@ -30,6 +30,12 @@ public static class ToolMetricsFilter
             outcome = "cancelled";
             throw;
         }
+        catch (InputRequiredException)
+        {
+            // A multi round-trip request asking the client's model: a round, not a failure.
+            outcome = "input_required";
+            throw;
+        }
         finally
         {
             metrics.ToolCallCompleted(toolTag, outcome, timeProvider.GetElapsedTime(started));

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
+using TotService.Engine.Providers;
 using TotService.Engine.Search;
 
 namespace TotService.Runs;
@@ -10,6 +11,7 @@ namespace TotService.Runs;
 /// </summary>
 public sealed class RunCommands(
     IRunStore store,
+    IModelTranscriptStore transcripts,
     IRunCancellationBus cancellationBus,
     LocalRuns local,
     RunExecutor executor,
@@ -25,40 +27,17 @@ public sealed class RunCommands(
     /// <param name="observer">Attached before the run is queued, so it sees every progress report.</param>
     public async Task<LocalRun> StartAsync(string owner, RunRequest request, CancellationToken cancellationToken, Action<SearchProgress>? observer = null)
     {
-        var settings = options.Value;
         await _admission.WaitAsync(cancellationToken);
         try
         {
-            var owned = await queries.ListOwnedAsync(owner, Math.Max(100, settings.MaxStoredRunsPerClient), cancellationToken);
-            var live = owned.Count(run => run.State.IsLive());
-            if (live >= settings.MaxConcurrentPerClient)
-            {
-                metrics.Rejected("client_limit");
-                throw new McpException(
-                    $"You already have {live} queued or running runs; the limit is {settings.MaxConcurrentPerClient} per client. Wait for one to finish or stop one with tot_cancel_run.");
-            }
+            var settings = options.Value;
             if (local.Count >= settings.MaxConcurrent + settings.MaxQueued)
             {
                 metrics.Rejected("server_busy");
                 throw new McpException(
                     $"The server is busy ({local.Count} runs executing or queued on this replica, at most {settings.MaxConcurrent + settings.MaxQueued}). Try again shortly.");
             }
-
-            await EvictOldestAsync(owned, settings.MaxStoredRunsPerClient - 1, cancellationToken);
-            var record = new RunRecord
-            {
-                Id = RunIds.New(),
-                Owner = owner,
-                State = RunState.Queued,
-                Task = request.Problem.Task,
-                Constraints = request.Problem.Constraints,
-                Domain = request.Domain,
-                Provider = request.Provider,
-                Settings = request.Settings,
-                CreatedAt = timeProvider.GetUtcNow(),
-                Replica = replica.Id,
-            };
-            await store.CreateAsync(record, replica.Id, cancellationToken);
+            var record = await AdmitAsync(owner, request.Problem, request.Domain, request.Settings, request.Provider, RunState.Queued, cancellationToken);
             var run = new LocalRun(record, request.Problem, request.Providers, request.SamplingGate);
             if (observer is not null)
             {
@@ -73,6 +52,56 @@ public sealed class RunCommands(
         {
             _admission.Release();
         }
+    }
+
+    /// <summary>
+    /// Admits a run on the model of a client without a session (<see cref="RunState.Waiting"/>): it counts against the
+    /// client's live runs like any other, but no replica holds it, so it takes no lease and no execution slot.
+    /// </summary>
+    public async Task<RunRecord> CreateWaitingAsync(string owner, ThoughtProblem problem, string domain, SearchSettings searchSettings, CancellationToken cancellationToken)
+    {
+        await _admission.WaitAsync(cancellationToken);
+        try
+        {
+            var record = await AdmitAsync(owner, problem, domain, searchSettings, ProviderKind.Sampling, RunState.Waiting, cancellationToken);
+            await store.ReleaseLeaseAsync(record.Id, cancellationToken);
+            return record;
+        }
+        finally
+        {
+            _admission.Release();
+        }
+    }
+
+    private async Task<RunRecord> AdmitAsync(
+        string owner, ThoughtProblem problem, string domain, SearchSettings searchSettings, ProviderKind provider, RunState state, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var owned = await queries.ListOwnedAsync(owner, Math.Max(100, settings.MaxStoredRunsPerClient), cancellationToken);
+        var live = owned.Count(run => run.State.IsLive());
+        if (live >= settings.MaxConcurrentPerClient)
+        {
+            metrics.Rejected("client_limit");
+            throw new McpException(
+                $"You already have {live} live runs (queued, running or waiting for your model); the limit is {settings.MaxConcurrentPerClient} per client. Wait for one to finish or stop one with tot_cancel_run.");
+        }
+
+        await EvictOldestAsync(owned, settings.MaxStoredRunsPerClient - 1, cancellationToken);
+        var record = new RunRecord
+        {
+            Id = RunIds.New(),
+            Owner = owner,
+            State = state,
+            Task = problem.Task,
+            Constraints = problem.Constraints,
+            Domain = domain,
+            Provider = provider,
+            Settings = searchSettings,
+            CreatedAt = timeProvider.GetUtcNow(),
+            Replica = state == RunState.Waiting ? null : replica.Id,
+        };
+        await store.CreateAsync(record, replica.Id, cancellationToken);
+        return record;
     }
 
     /// <summary>Deletes the client's oldest finished runs until at most <paramref name="keep"/> are stored.</summary>
@@ -93,6 +122,17 @@ public sealed class RunCommands(
         var run = await queries.GetOwnedAsync(runId, owner, cancellationToken);
         if (!run.State.IsLive())
         {
+            return run;
+        }
+        if (run.State == RunState.Waiting)
+        {
+            // Nobody executes a waiting run: cancelling it is ending it here, unless a round ended it meanwhile.
+            var cancelled = run with { State = RunState.Cancelled, StopReason = StopReason.Cancelled, FinishedAt = timeProvider.GetUtcNow() };
+            if (await store.TryReplaceLostAsync(run, cancelled, cancellationToken))
+            {
+                await transcripts.DeleteAsync(run.Id, cancellationToken);
+                metrics.Ended(cancelled, cancelled.FinishedAt!.Value - cancelled.CreatedAt);
+            }
             return run;
         }
         await store.RequestCancelAsync(run.Id, cancellationToken);

@@ -127,9 +127,8 @@ public sealed partial class RunExecutor(
         {
             null when error is not null => run.Record with { State = RunState.Failed, Error = error },
             null => Stopped(run, run.Record, null),
-            { StopReason: StopReason.Cancelled } => Stopped(run, WithResult(run.Record, result), result),
-            { StopReason: StopReason.ProviderFailed } => WithResult(run.Record, result) with { State = RunState.Failed, Error = result.Error ?? "A thought provider failed." },
-            _ => WithResult(run.Record, result) with { State = RunState.Completed },
+            { StopReason: StopReason.Cancelled } => Stopped(run, run.Record.WithResult(result), result),
+            _ => run.Record.Finished(result),
         };
         await FinishAsync(run, final, wasRunning: true, result);
     }
@@ -138,18 +137,6 @@ public sealed partial class RunExecutor(
     private static RunRecord Stopped(LocalRun run, RunRecord record, SearchResult? result) => run.CancelRequested
         ? record with { State = RunState.Cancelled, StopReason = result?.StopReason ?? StopReason.Cancelled }
         : record with { State = RunState.Failed, Error = ShutdownError };
-
-    private static RunRecord WithResult(RunRecord record, SearchResult result) => record with
-    {
-        NodesExpanded = result.NodesExpanded,
-        NodeCount = result.NodeCount,
-        DepthReached = result.DepthReached,
-        BestScore = result.BestScore,
-        ElapsedSeconds = result.Elapsed.TotalSeconds,
-        StopReason = result.StopReason,
-        Solved = result.Solved,
-        Answer = RunResults.ClipAnswer(result.Answer),
-    };
 
     private async Task FinishAsync(LocalRun run, RunRecord final, bool wasRunning, SearchResult? result)
     {

@@ -10,7 +10,8 @@ namespace TotService.Runs;
 /// Run-level instruments on meter <c>TotMcp.TotService.Runs</c> (the engine's own meter counts searches; these count
 /// runs as users see them, queueing and lost replicas included). Prometheus: <c>totmcp_tot_runs_total</c>,
 /// <c>totmcp_tot_runs_active</c>, <c>totmcp_tot_runs_rejected_total</c>, <c>totmcp_tot_run_duration_seconds</c>,
-/// <c>totmcp_tot_client_run_bytes</c>, <c>totmcp_tot_run_result_bytes</c>, <c>totmcp_tot_runs_evicted_total</c>.
+/// <c>totmcp_tot_client_run_bytes</c>, <c>totmcp_tot_run_result_bytes</c>, <c>totmcp_tot_runs_evicted_total</c>,
+/// <c>totmcp_tot_client_model_rounds_total</c>, <c>totmcp_tot_client_model_questions_total</c>, <c>totmcp_tot_client_model_transcript_bytes</c>.
 /// </summary>
 public sealed class RunMetrics
 {
@@ -23,6 +24,9 @@ public sealed class RunMetrics
     private readonly Histogram<long> _clientResultBytes;
     private readonly Histogram<long> _resultBytes;
     private readonly Counter<long> _evicted;
+    private readonly Counter<long> _rounds;
+    private readonly Counter<long> _questions;
+    private readonly Histogram<long> _transcriptBytes;
 
     public RunMetrics(IMeterFactory meterFactory)
     {
@@ -41,6 +45,12 @@ public sealed class RunMetrics
             "Bytes of one stored run result, trace included.");
         _evicted = meter.CreateCounter<long>("totmcp.tot.runs.evicted", "{run}",
             "Finished runs deleted to keep their client within MaxStoredRunBytesPerClient.");
+        _rounds = meter.CreateCounter<long>("totmcp.tot.client_model.rounds", "{round}",
+            "Rounds of runs on a client's model without a session, by outcome (asked, finished, stale, over_budget).");
+        _questions = meter.CreateCounter<long>("totmcp.tot.client_model.questions", "{question}",
+            "Model questions sent to clients in rounds (multi round-trip requests and tasks).");
+        _transcriptBytes = meter.CreateHistogram<long>("totmcp.tot.client_model.transcript_bytes", "By",
+            "Bytes of client answers held by a waiting run after a round, bounded by MaxTranscriptBytes.");
     }
 
     public void Queued() => _active.Add(1, new KeyValuePair<string, object?>("state", "queued"));
@@ -56,6 +66,22 @@ public sealed class RunMetrics
         _active.Add(-1, new KeyValuePair<string, object?>("state", wasRunning ? "running" : "queued"));
         Completed(run, Outcome(run), duration);
     }
+
+    /// <summary>A run that no replica held (one on the model of a client without a session) ended.</summary>
+    public void Ended(RunRecord run, TimeSpan duration) => Completed(run, Outcome(run), duration);
+
+    /// <summary>A round of a run on the client's model: outcome asked, finished, stale (a used or unknown handle) or over_budget.</summary>
+    public void ClientModelRound(string outcome, int questions)
+    {
+        _rounds.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        if (questions > 0)
+        {
+            _questions.Add(questions);
+        }
+    }
+
+    /// <summary>Bytes of the client's answers a waiting run holds after a round.</summary>
+    public void TranscriptStored(long bytes) => _transcriptBytes.Record(bytes);
 
     /// <summary>A reader found the run's executing replica gone and marked it failed.</summary>
     public void Lost(RunRecord run, TimeSpan duration) => Completed(run, "lost", duration);

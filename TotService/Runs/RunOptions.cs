@@ -39,9 +39,19 @@ public sealed class RunOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan SolveGrace { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How long a sampling run waits for the client to answer one model request before the run fails.</summary>
+    /// <summary>
+    /// How long a sampling run waits for the client to answer one model request before the run fails; for a run on the
+    /// model of a client without a session, how long its current round stays open.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan SamplingTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// UTF-8 bytes of model answers one run on the model of a client without a session may hold between rounds; a round
+    /// that would pass it ends the run (failed, with this limit named).
+    /// </summary>
+    [Range(16 * 1024, 64 * 1024 * 1024)]
+    public int MaxTranscriptBytes { get; set; } = 1024 * 1024;
 
     /// <summary>Largest stored result (trace included) of one run, in UTF-8 bytes; longer texts in the trace are clipped to fit.</summary>
     [Range(64 * 1024, 256 * 1024 * 1024)]

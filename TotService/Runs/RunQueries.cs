@@ -4,17 +4,21 @@ using ModelContextProtocol;
 namespace TotService.Runs;
 
 /// <summary>
-/// Reads runs for their owner on any replica. A live run whose executing replica stopped renewing its lease is
-/// marked failed here, by whichever replica looks first, so no run stays "running" forever.
+/// Reads runs for their owner on any replica. A live run whose executing replica stopped renewing its lease, or whose
+/// client stopped answering its model questions, is marked failed here, by whichever replica looks first, so no run
+/// stays live forever.
 /// </summary>
 public sealed class RunQueries(
     IRunStore store,
+    IModelTranscriptStore transcripts,
     LocalRuns local,
     RunMetrics metrics,
     IOptions<RunOptions> options,
     TimeProvider timeProvider)
 {
     public const string LeaseExpiredError = "The executing replica stopped (lease expired) before the run finished.";
+
+    public const string ClientSilentError = "The client did not answer the run's model questions in time (Runs:SamplingTimeout), so the run stopped.";
 
     /// <summary>The run, if it exists and belongs to <paramref name="owner"/>; otherwise a "not found" tool error (the same for both).</summary>
     public async Task<RunRecord> GetOwnedAsync(string runId, string owner, CancellationToken cancellationToken)
@@ -48,13 +52,18 @@ public sealed class RunQueries(
         {
             return held.Snapshot();
         }
-        if (!record.State.IsLive() || await store.HasLeaseAsync(record.Id, cancellationToken))
+        if (!record.State.IsLive() || await IsAttendedAsync(record, cancellationToken))
         {
             return record;
         }
 
         var now = timeProvider.GetUtcNow();
-        var failed = record with { State = RunState.Failed, Error = LeaseExpiredError, FinishedAt = now };
+        var failed = record with
+        {
+            State = RunState.Failed,
+            Error = record.State == RunState.Waiting ? ClientSilentError : LeaseExpiredError,
+            FinishedAt = now,
+        };
         if (await store.TryReplaceLostAsync(record, failed, cancellationToken))
         {
             metrics.Lost(record, now - record.CreatedAt);
@@ -63,4 +72,12 @@ public sealed class RunQueries(
         // Someone else wrote meanwhile (the run finished, or another reader marked it): read again.
         return await store.GetAsync(record.Id, cancellationToken) ?? failed;
     }
+
+    /// <summary>
+    /// A replica holds the run's lease, or (a waiting run) its current round is still open: its transcript lives until
+    /// the round's deadline, and a run just admitted is given until then to write its first one.
+    /// </summary>
+    private async Task<bool> IsAttendedAsync(RunRecord record, CancellationToken cancellationToken) => record.State == RunState.Waiting
+        ? timeProvider.GetUtcNow() - record.CreatedAt < options.Value.SamplingTimeout || await transcripts.GetAsync(record.Id, cancellationToken) is not null
+        : await store.HasLeaseAsync(record.Id, cancellationToken);
 }

@@ -56,6 +56,24 @@ public sealed record RunRecord
     /// <summary>The stored trace was too large for <see cref="RunOptions.MaxResultBytes"/>, so its texts were clipped.</summary>
     public bool ResultTrimmed { get; init; }
 
+    /// <summary>The search's counts and answer, without changing the state.</summary>
+    public RunRecord WithResult(SearchResult result) => this with
+    {
+        NodesExpanded = result.NodesExpanded,
+        NodeCount = result.NodeCount,
+        DepthReached = result.DepthReached,
+        BestScore = result.BestScore,
+        ElapsedSeconds = result.Elapsed.TotalSeconds,
+        StopReason = result.StopReason,
+        Solved = result.Solved,
+        Answer = RunResults.ClipAnswer(result.Answer),
+    };
+
+    /// <summary>The final record of a search that ended by itself: completed, or failed when a provider failed.</summary>
+    public RunRecord Finished(SearchResult result) => result.StopReason == Engine.Search.StopReason.ProviderFailed
+        ? WithResult(result) with { State = RunState.Failed, Error = result.Error ?? "A thought provider failed." }
+        : WithResult(result) with { State = RunState.Completed };
+
     public RunRecord WithProgress(SearchProgress progress) => this with
     {
         NodesExpanded = progress.NodesExpanded,

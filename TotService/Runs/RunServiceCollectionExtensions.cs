@@ -26,6 +26,7 @@ public static class RunServiceCollectionExtensions
         services.AddHostedService<RunLeaseKeeper>();
         services.AddSingleton<RunQueries>();
         services.AddSingleton<RunCommands>();
+        services.AddSingleton<ClientModelRuns>();
         return builder;
     }
 }

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace TotService.Runs;
 
-/// <summary>Life cycle of a server-driven run. Queued and Running are live; the others are final.</summary>
+/// <summary>Life cycle of a server-driven run. Queued, Running and Waiting are live; the others are final.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<RunState>))]
 public enum RunState
 {
@@ -10,6 +10,12 @@ public enum RunState
     Queued,
 
     Running,
+
+    /// <summary>
+    /// A run on the model of a client without a session: waiting for the client to answer the current round of model
+    /// questions (multi round-trip requests or a task). No replica executes it in between.
+    /// </summary>
+    Waiting,
 
     /// <summary>The search ended by a stop condition (solution, limits, exhausted frontier); a result exists.</summary>
     Completed,
@@ -23,7 +29,7 @@ public enum RunState
 
 public static class RunStates
 {
-    public static bool IsLive(this RunState state) => state is RunState.Queued or RunState.Running;
+    public static bool IsLive(this RunState state) => state is RunState.Queued or RunState.Running or RunState.Waiting;
 
     public static string Name(this RunState state) => state.ToString().ToLowerInvariant();
 }

@@ -17,6 +17,9 @@ public static class StorageKeys
     /// <summary>String with a PX expiry: the executing replica's id, renewed by its heartbeat.</summary>
     public static string RunLease(string runId) => $"tot:run:{runId}:lease";
 
+    /// <summary>String: what a run on the client's model has been told so far (<see cref="Runs.ModelTranscript"/>).</summary>
+    public static string RunTranscript(string runId) => $"tot:run:{runId}:transcript";
+
     /// <summary>String: present once the owner asked to cancel the run.</summary>
     public static string RunCancel(string runId) => $"tot:run:{runId}:cancel";
 

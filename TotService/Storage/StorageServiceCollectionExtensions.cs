@@ -8,7 +8,7 @@ namespace TotService.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// The run and tree stores and the cancellation bus: Redis when <c>ConnectionStrings:redis</c> is set (shared by
+    /// The run, transcript and tree stores and the cancellation bus: Redis when <c>ConnectionStrings:redis</c> is set (shared by
     /// replicas), otherwise this process's memory.
     /// </summary>
     public static IHostApplicationBuilder AddTotStores(this IHostApplicationBuilder builder)
@@ -21,12 +21,14 @@ public static class StorageServiceCollectionExtensions
             services.AddSingleton<ITreeStore>(sp => new RedisTreeStore(
                 sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<IOptions<RunOptions>>(), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<IRunCancellationBus>(sp => new RedisRunCancellationBus(sp.GetRequiredService<IConnectionMultiplexer>()));
+            services.AddSingleton<IModelTranscriptStore>(sp => new RedisModelTranscriptStore(sp.GetRequiredService<IConnectionMultiplexer>()));
         }
         else
         {
             services.AddSingleton<IRunStore, InMemoryRunStore>();
             services.AddSingleton<ITreeStore, InMemoryTreeStore>();
             services.AddSingleton<IRunCancellationBus, InMemoryRunCancellationBus>();
+            services.AddSingleton<IModelTranscriptStore, InMemoryModelTranscriptStore>();
         }
         return builder;
     }

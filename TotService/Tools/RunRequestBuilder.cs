@@ -5,18 +5,21 @@ using ModelContextProtocol.Server;
 using TotService.Engine.Domains;
 using TotService.Engine.Providers;
 using TotService.Engine.Providers.Llm;
+using TotService.Engine.Search;
 using TotService.Runs;
 
 namespace TotService.Tools;
 
 /// <summary>
-/// Validates a run request and builds its providers. A sampling run asks the calling client's model through this
-/// session, so it executes on the replica that holds the session (runs always execute where they were started).
+/// Validates a run request, chooses its provider and builds the providers of a run that executes on this replica. A
+/// sampling run of a session asks the calling client's model through that session, so it executes on the replica that
+/// holds the session; a run on the model of a client without a session goes through <see cref="ClientModelRuns"/>.
 /// </summary>
 public sealed class RunRequestBuilder(
     ThoughtProviderFactory providerFactory, IOptions<LlmProviderOptions> llmOptions, IOptions<RunOptions> runOptions, TimeProvider timeProvider)
 {
-    public RunRequest Build(RunArguments arguments, McpServer server)
+    /// <summary>Validates the arguments and chooses the provider; <paramref name="clientOffersModel"/> says whether the client declared sampling.</summary>
+    public RunPlan Plan(RunArguments arguments, bool clientOffersModel)
     {
         var errors = new List<string>();
         var domain = SearchArguments.Domain(errors, arguments.Domain);
@@ -32,17 +35,21 @@ public sealed class RunRequestBuilder(
             arguments.Provider ?? ProviderSelector.Auto,
             domain,
             ThoughtDomains.HasSolver(domain),
-            ClientSupportsSampling(server),
+            clientOffersModel,
             llmOptions.Value.IsConfigured));
         if (selection.Error is { } providerError)
         {
             errors.Add(providerError);
         }
         SearchArguments.ThrowIfAny(errors);
+        return new RunPlan(problem, domain, settings, selection.Kind!.Value);
+    }
 
-        var kind = selection.Kind!.Value;
-        var samplingGate = kind == ProviderKind.Sampling ? new SamplingGate() : null;
-        IChatClient? chatClient = kind switch
+    /// <summary>The providers of a run that executes on this replica; a sampling run asks through <paramref name="server"/>'s session.</summary>
+    public RunRequest Build(RunPlan plan, McpServer server)
+    {
+        var samplingGate = plan.Kind == ProviderKind.Sampling ? new SamplingGate() : null;
+        IChatClient? chatClient = plan.Kind switch
         {
             ProviderKind.Sampling => new SamplingChatClient(SamplingChatClient(server), samplingGate!, runOptions.Value.SamplingTimeout, timeProvider),
             ProviderKind.Endpoint => OpenAiChatClientFactory.Create(llmOptions.Value),
@@ -50,7 +57,7 @@ public sealed class RunRequestBuilder(
         };
         try
         {
-            return new RunRequest(problem, domain, settings, kind, providerFactory.Create(kind, domain, chatClient)) { SamplingGate = samplingGate };
+            return new RunRequest(plan.Problem, plan.Domain, plan.Settings, plan.Kind, providerFactory.Create(plan.Kind, plan.Domain, chatClient)) { SamplingGate = samplingGate };
         }
         catch (ArgumentException ex)
         {
@@ -59,13 +66,14 @@ public sealed class RunRequestBuilder(
     }
 
     // MCP sampling is deprecated by the 2026-07-28 revision (MCP9005) but it is how a client lends its own model to a run, and the clients
-    // this server serves (up to 2025-11-25) support it; the suppression is confined to these two members.
+    // sessions of this server (up to 2025-11-25) support it; the suppression is confined to this member.
 #pragma warning disable MCP9005
-    private static bool ClientSupportsSampling(McpServer server) => server.ClientCapabilities?.Sampling is not null;
-
     private static IChatClient SamplingChatClient(McpServer server) => server.AsSamplingChatClient();
 #pragma warning restore MCP9005
 }
+
+/// <summary>A validated run request and the provider chosen for it.</summary>
+public sealed record RunPlan(ThoughtProblem Problem, string Domain, SearchSettings Settings, ProviderKind Kind);
 
 /// <summary>Raw arguments shared by <c>tot_start_run</c> and <c>tot_solve</c>.</summary>
 public sealed record RunArguments(

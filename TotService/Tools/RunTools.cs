@@ -6,6 +6,7 @@ using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using TotService.Authorization;
 using TotService.Engine;
+using TotService.Engine.Providers;
 using TotService.Engine.Search;
 using TotService.Identity;
 using TotService.Runs;
@@ -17,6 +18,7 @@ namespace TotService.Tools;
 public sealed class RunTools(
     RunRequestBuilder requests,
     RunCommands commands,
+    ClientModelRuns clientModelRuns,
     RunResultReader results,
     IOptions<RunOptions> options,
     TimeProvider timeProvider)
@@ -47,9 +49,16 @@ public sealed class RunTools(
         [Description(RunArgumentDescriptions.MaxIterations)] int maxIterations = EngineLimits.MaxIterations,
         CancellationToken cancellationToken = default)
     {
-        var request = requests.Build(new RunArguments(task, constraints, domain, strategy, breadth, maxDepth, maxNodes, maxFrontier,
-            candidatesPerNode, pruneThreshold, scoreThreshold, timeBudgetSeconds, provider, explorationConstant, maxIterations), context.Server);
-        var run = await commands.StartAsync(Caller.Owner(context), request, cancellationToken);
+        var access = ClientModelAccess.Of(context);
+        var plan = requests.Plan(new RunArguments(task, constraints, domain, strategy, breadth, maxDepth, maxNodes, maxFrontier,
+            candidatesPerNode, pruneThreshold, scoreThreshold, timeBudgetSeconds, provider, explorationConstant, maxIterations), access.OffersModel);
+        if (plan.Kind == ProviderKind.Sampling && access.PerRequest)
+        {
+            throw new McpException(
+                "Without a session a run on your model advances only with your answers: call tot_solve (one round trip per search step), " +
+                "or declare the io.modelcontextprotocol/tasks extension to get a task.");
+        }
+        var run = await commands.StartAsync(Caller.Owner(context), requests.Build(plan, context.Server), cancellationToken);
         var view = RunStatusView.From(run.Record);
         return ToolResults.Create(
             $"Started run {view.RunId} (domain {view.Domain}, strategy {view.Strategy}, provider {view.Provider}). Poll tot_run_status with this id.",
@@ -82,9 +91,20 @@ public sealed class RunTools(
         [Description(RunArgumentDescriptions.MaxIterations)] int maxIterations = EngineLimits.MaxIterations,
         CancellationToken cancellationToken = default)
     {
-        var request = requests.Build(new RunArguments(task, constraints, domain, strategy, breadth, maxDepth, maxNodes, maxFrontier,
-            candidatesPerNode, pruneThreshold, scoreThreshold, timeBudgetSeconds, provider, explorationConstant, maxIterations), context.Server);
         var owner = Caller.Owner(context);
+        var access = ClientModelAccess.Of(context);
+        if (access.PerRequest && context.Params?.RequestState is { } requestState)
+        {
+            return await RoundResultAsync(access, owner, await clientModelRuns.ContinueAsync(owner, requestState, context.Params.InputResponses, cancellationToken), cancellationToken);
+        }
+        var plan = requests.Plan(new RunArguments(task, constraints, domain, strategy, breadth, maxDepth, maxNodes, maxFrontier,
+            candidatesPerNode, pruneThreshold, scoreThreshold, timeBudgetSeconds, provider, explorationConstant, maxIterations), access.OffersModel);
+        if (plan.Kind == ProviderKind.Sampling && access.PerRequest)
+        {
+            return await RoundResultAsync(access, owner,
+                await clientModelRuns.StartAsync(owner, plan.Problem, plan.Domain, plan.Settings, cancellationToken), cancellationToken);
+        }
+        var request = requests.Build(plan, context.Server);
         var lastReport = long.MinValue;
         void OnProgress(SearchProgress p)
         {
@@ -137,6 +157,25 @@ public sealed class RunTools(
             }, cancellationToken: cancellationToken);
         }
         var (record, result) = await results.ReadAsync(final.Id, owner, cancellationToken);
+        var view = RunResultView.From(record, result);
+        return ToolResults.Create(view.Describe(), view);
+    }
+
+    /// <summary>
+    /// A round of a run on the model of a client without a session: questions go back as an <c>input_required</c>
+    /// result whose <c>requestState</c> is the round's handle; an ended run is answered like any finished run.
+    /// </summary>
+    private async Task<CallToolResult> RoundResultAsync(ClientModelAccess access, string owner, ModelRound round, CancellationToken cancellationToken)
+    {
+        if (round is { Questions: { } questions, Handle: { } handle })
+        {
+            if (!access.OffersModel)
+            {
+                throw new McpException("This run asks your model, so every call that continues it must declare the sampling capability in _meta.");
+            }
+            throw new InputRequiredException(SamplingQuestions.ToInputRequests(questions), handle.ToString());
+        }
+        var (record, result) = await results.ReadAsync(round.Run.Id, owner, cancellationToken);
         var view = RunResultView.From(record, result);
         return ToolResults.Create(view.Describe(), view);
     }

@@ -23,6 +23,18 @@ internal sealed class BeamFrontier(ThoughtTree tree, SearchSettings settings) : 
         return currentLevel.TryDequeue(out nodeId);
     }
 
+    /// <summary>The rest of the current level (at most <paramref name="max"/> nodes): its nodes do not depend on each other.</summary>
+    public override bool TryTakeBatch(int max, out IReadOnlyList<int> nodeIds)
+    {
+        var batch = new List<int>();
+        while (batch.Count < max && (currentLevel.Count > 0 || batch.Count == 0) && TryTakeNext(out var nodeId))
+        {
+            batch.Add(nodeId);
+        }
+        nodeIds = batch;
+        return batch.Count > 0;
+    }
+
     protected override void AddAdmitted(IReadOnlyList<ThoughtNode> nodes) => waiting.AddRange(nodes);
 
     private void PromoteShallowestLevel()

@@ -41,6 +41,14 @@ internal abstract class Frontier(ThoughtTree tree, SearchSettings settings)
 
     public abstract bool TryTakeNext(out int nodeId);
 
+    /// <summary>Up to <paramref name="max"/> nodes to expand together; strategies that choose by the last expansion give one.</summary>
+    public virtual bool TryTakeBatch(int max, out IReadOnlyList<int> nodeIds)
+    {
+        var taken = TryTakeNext(out var nodeId);
+        nodeIds = taken ? [nodeId] : [];
+        return taken;
+    }
+
     protected abstract void AddAdmitted(IReadOnlyList<ThoughtNode> nodes);
 
     protected void Prune(ThoughtNode node) => tree.SetStatus(node.Id, NodeStatus.Pruned);

@@ -204,7 +204,7 @@ public sealed class InMemoryRunStoreTests : RunStoreContractTests
         var run = NewRun("owner", _time.GetUtcNow()) with { State = RunState.Running };
         await Runs.CreateAsync(run, "replica-a", CancellationToken.None);
         using var meters = new TotService.Tests.Engine.Support.TestMeterFactory();
-        var queries = new RunQueries(Runs, new LocalRuns(), new RunMetrics(meters), Options.Create(Settings), _time);
+        var queries = new RunQueries(Runs, new TotService.Storage.InMemoryModelTranscriptStore(_time), new LocalRuns(), new RunMetrics(meters), Options.Create(Settings), _time);
 
         Assert.Equal(RunState.Running, (await queries.GetOwnedAsync(run.Id, "owner", CancellationToken.None)).State);
         _time.Advance(Settings.LeaseDuration + TimeSpan.FromSeconds(1));

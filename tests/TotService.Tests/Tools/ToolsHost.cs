@@ -31,8 +31,12 @@ public class ToolsHost : IAsyncLifetime
 
     public string Token(string subject, string scope = "tot:read tot:write") => Host.Token(subject, scope);
 
-    /// <summary>A real MCP client; with <paramref name="samplingModel"/> it declares sampling and answers with that model.</summary>
-    public async Task<McpClient> ConnectAsync(string subject, string scope = "tot:read tot:write", IChatClient? samplingModel = null)
+    /// <summary>
+    /// A real MCP client; with <paramref name="samplingModel"/> it declares sampling and answers with that model. A client
+    /// that lends its model opens a session (2025-11-25) unless <paramref name="protocolVersion"/> says otherwise; one that
+    /// does not speaks the newest revision the two share.
+    /// </summary>
+    public async Task<McpClient> ConnectAsync(string subject, string scope = "tot:read tot:write", IChatClient? samplingModel = null, string? protocolVersion = null)
     {
         var transport = new HttpClientTransport(new HttpClientTransportOptions
         {
@@ -40,7 +44,7 @@ public class ToolsHost : IAsyncLifetime
             TransportMode = HttpTransportMode.StreamableHttp,
             AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + Token(subject, scope) },
         }, NullLoggerFactory.Instance);
-        var options = new McpClientOptions();
+        var options = new McpClientOptions { ProtocolVersion = protocolVersion ?? (samplingModel is null ? null : "2025-11-25") };
         if (samplingModel is not null)
         {
 #pragma warning disable MCP9005 // sampling is deprecated by the 2026-07-28 revision, and is exactly what is under test here

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using FakeOpenAi;
+using TotService.Tests.Endpoint;
+
+namespace TotService.Tests.Tools;
+
+/// <summary>
+/// A run on the model of a 2026-07-28 client, which keeps no session: <c>tot_solve</c> answers with
+/// <c>input_required</c> rounds (multi round-trip requests) and the SDK client answers each batch with its model.
+/// </summary>
+public sealed class ClientModelRoundTests(ToolsHost host) : IClassFixture<ToolsHost>
+{
+    private const string Revision = "2026-07-28";
+
+    [Fact]
+    public async Task A_game_of_24_on_the_clients_model_is_solved_through_rounds_without_a_session()
+    {
+        var model = new CountingModel(new FakeModelChatClient(new Game24FakeModel(FakeEndpoint.Good, [], [], stepsPerProposal: 3)));
+        await using var client = await host.ConnectAsync("rounds-" + Guid.NewGuid().ToString("N")[..6], samplingModel: model, protocolVersion: Revision);
+
+        var result = await client.CallOkAsync("tot_solve", new { task = "4 9 10 13", domain = "game24", provider = "sampling", breadth = 3 });
+
+        Assert.Null(client.SessionId);
+        Assert.Equal(Revision, client.NegotiatedProtocolVersion);
+        Assert.Equal("completed", result.Str("state"));
+        Assert.True(result.GetProperty("solved").GetBoolean(), result.GetRawText());
+        // The SDK client resolves at most 10 rounds per call: each beam level's questions came in one batch.
+        Assert.True(model.Calls > 10, $"{model.Calls} model calls, in at most 10 rounds");
+        Assert.Equal(model.Calls, result.GetProperty("metrics").GetProperty("modelCalls").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_first_round_asks_in_one_batch_and_a_used_forged_or_foreign_handle_is_refused_in_our_words()
+    {
+        var owner = "wire-" + Guid.NewGuid().ToString("N")[..6];
+        using var http = new HttpClient { BaseAddress = host.Host.McpEndpoint };
+        var first = await CallAsync(http, host.Token(owner), Solve(requestState: null, answers: null));
+
+        var result = first.GetProperty("result");
+        Assert.Equal("input_required", result.GetProperty("resultType").GetString());
+        var requests = result.GetProperty("inputRequests").EnumerateObject().ToList();
+        Assert.Single(requests); // the root's one proposal
+        Assert.Equal("sampling/createMessage", requests[0].Value.GetProperty("method").GetString());
+        Assert.Contains("Possible next steps", requests[0].Value.GetRawText(), StringComparison.Ordinal);
+        var handle = result.GetProperty("requestState").GetString()!;
+        var answers = $$$"""{"{{{requests[0].Name}}}":{"role":"assistant","content":[{"type":"text","text":"4 + 9 = 13 (left: 10 13 13)\n10 + 13 = 23 (left: 4 9 23)"}],"model":"m"}}""";
+
+        var second = (await CallAsync(http, host.Token(owner), Solve(handle, answers))).GetProperty("result");
+        Assert.Equal("input_required", second.GetProperty("resultType").GetString());
+        Assert.Equal(2 * 3, second.GetProperty("inputRequests").EnumerateObject().Count()); // two states, three value votes each
+        Assert.NotEqual(handle, second.GetProperty("requestState").GetString());
+
+        var forged = handle[..^4] + (handle[^4..] == "0000" ? "1111" : "0000");
+        foreach (var (token, state) in new[] { (host.Token(owner), handle), (host.Token(owner), forged), (host.Token("intruder"), second.GetProperty("requestState").GetString()!), (host.Token(owner), "run_x.1.zz") })
+        {
+            var refused = await CallAsync(http, token, Solve(state, answers));
+            var error = refused.GetProperty("error");
+            Assert.Equal(-32602, error.GetProperty("code").GetInt32());
+            Assert.Contains("requestState", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("Exception", refused.GetRawText(), StringComparison.Ordinal);
+        }
+    }
+
+    private static string Solve(string? requestState, string? answers)
+    {
+        var retry = requestState is null ? "" : $$""","requestState":{{JsonSerializer.Serialize(requestState)}},"inputResponses":{{answers}}""";
+        const string Meta = """{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{"sampling":{}},"io.modelcontextprotocol/clientInfo":{"name":"raw","version":"1"}}""";
+        return """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"tot_solve","arguments":{"task":"4 9 10 13","domain":"game24","provider":"sampling","breadth":3}"""
+            + retry + ""","_meta":""" + Meta + "}}";
+    }
+
+    private static async Task<JsonElement> CallAsync(HttpClient http, string token, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        request.Headers.Add("MCP-Protocol-Version", Revision);
+        request.Headers.Add("Mcp-Method", "tools/call");
+        request.Headers.Add("Mcp-Name", "tot_solve");
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        var raw = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, raw);
+        var json = response.Content.Headers.ContentType?.MediaType == "text/event-stream"
+            ? raw.Split('\n').Last(l => l.StartsWith("data: ", StringComparison.Ordinal))["data: ".Length..]
+            : raw;
+        return JsonDocument.Parse(json).RootElement.Clone();
+    }
+
+    /// <summary>Counts the questions the client's model answered.</summary>
+    private sealed class CountingModel(Microsoft.Extensions.AI.IChatClient inner) : Microsoft.Extensions.AI.DelegatingChatClient(inner)
+    {
+        private int calls;
+
+        public int Calls => Volatile.Read(ref calls);
+
+        public override Task<Microsoft.Extensions.AI.ChatResponse> GetResponseAsync(
+            IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages, Microsoft.Extensions.AI.ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref calls);
+            return base.GetResponseAsync(messages, options, cancellationToken);
+        }
+    }
+}
