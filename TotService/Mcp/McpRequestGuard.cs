@@ -66,6 +66,10 @@ public sealed class McpRequestGuard(
             {
                 return;
             }
+            if (TaskMethods.IsTaskMethod(declared.Method) && !await AllowTaskAsync(context, declared.Method))
+            {
+                return;
+            }
         }
         if (!McpRequestReader.IsSupportedContentType(request.ContentType))
         {
@@ -204,6 +208,19 @@ public sealed class McpRequestGuard(
         }
         audit.ToolCallForbidden(context, tool, scope, RequestMethods.ToolsCall);
         await challenge.WriteInsufficientScopeAsync(context.Response, scope, requestId);
+        return false;
+    }
+
+    /// <summary>403 <c>insufficient_scope</c> for a task method: reading a task needs tot:read, changing one tot:write, as the run tools do.</summary>
+    private async Task<bool> AllowTaskAsync(HttpContext context, string method)
+    {
+        var scope = method == TaskMethods.Get ? TotScopes.Read : TotScopes.Write;
+        if (context.User.HasScope(scope))
+        {
+            return true;
+        }
+        audit.McpAccessForbidden(context, scope, method);
+        await challenge.WriteInsufficientScopeAsync(context.Response, scope, default);
         return false;
     }
 

@@ -101,6 +101,7 @@ public static class StatelessRequestCheck
     {
         RequestMethods.ToolsCall or RequestMethods.PromptsGet => "name",
         RequestMethods.ResourcesRead => "uri",
+        TaskMethods.Get or TaskMethods.Update or TaskMethods.Cancel => "taskId",
         _ => null,
     };
 

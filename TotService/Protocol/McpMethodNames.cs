@@ -12,7 +12,7 @@ public static class McpMethodNames
         "initialize", "ping", "server/discover", "tools/list", "tools/call", "prompts/list", "prompts/get", "resources/list",
         "resources/read", "resources/templates/list", "resources/subscribe", "resources/unsubscribe",
         "completion/complete", "logging/setLevel", "notifications/initialized", "notifications/cancelled",
-        "notifications/progress", "notifications/roots/list_changed",
+        "notifications/progress", "notifications/roots/list_changed", "tasks/get", "tasks/update", "tasks/cancel",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     public static string Normalize(string? method) =>

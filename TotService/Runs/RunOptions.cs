@@ -39,6 +39,14 @@ public sealed class RunOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan SolveGrace { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long <c>tot_solve</c> waits before a client that declared the tasks extension gets a task instead.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan SolveTaskAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often a task's client is asked to poll <c>tasks/get</c> (the task's <c>pollIntervalMs</c>).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan TaskPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// How long a sampling run waits for the client to answer one model request before the run fails; for a run on the
     /// model of a client without a session, how long its current round stays open.

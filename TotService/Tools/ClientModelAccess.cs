@@ -11,7 +11,7 @@ namespace TotService.Tools;
 /// </summary>
 public sealed record ClientModelAccess(bool PerRequest, bool OffersModel, bool OffersTasks)
 {
-    public const string TasksExtension = "io.modelcontextprotocol/tasks";
+    public const string TasksExtension = TaskMethods.Extension;
 
     public static ClientModelAccess Of(RequestContext<CallToolRequestParams> context)
     {

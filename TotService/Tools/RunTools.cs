@@ -23,9 +23,12 @@ public sealed class RunTools(
     IOptions<RunOptions> options,
     TimeProvider timeProvider)
 {
+    public const string StartRunName = "tot_start_run";
+    public const string SolveName = "tot_solve";
+
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
 
-    [McpServerTool(Name = "tot_start_run", Title = "Start a Tree-of-Thoughts run", ReadOnly = false, Destructive = false,
+    [McpServerTool(Name = StartRunName, Title = "Start a Tree-of-Thoughts run", ReadOnly = false, Destructive = false,
         Idempotent = false, OpenWorld = false)]
     [Description("Starts a Tree-of-Thoughts search in the background and returns its run id at once; follow it with tot_run_status, " +
         "read it with tot_run_result / tot_run_trace, stop it with tot_cancel_run. Runs belong to the caller and are kept 24 h.")]
@@ -52,20 +55,29 @@ public sealed class RunTools(
         var access = ClientModelAccess.Of(context);
         var plan = requests.Plan(new RunArguments(task, constraints, domain, strategy, breadth, maxDepth, maxNodes, maxFrontier,
             candidatesPerNode, pruneThreshold, scoreThreshold, timeBudgetSeconds, provider, explorationConstant, maxIterations), access.OffersModel);
+        RunRecord record;
         if (plan.Kind == ProviderKind.Sampling && access.PerRequest)
         {
-            throw new McpException(
-                "Without a session a run on your model advances only with your answers: call tot_solve (one round trip per search step), " +
-                "or declare the io.modelcontextprotocol/tasks extension to get a task.");
+            // The run advances only with the client's answers: through task updates, or through tot_solve's rounds.
+            if (!access.OffersTasks)
+            {
+                throw new McpException(
+                    "Without a session a run on your model advances only with your answers: call tot_solve (one round trip per search step), " +
+                    $"or declare the {ClientModelAccess.TasksExtension} extension to get a task.");
+            }
+            record = (await clientModelRuns.StartAsync(Caller.Owner(context), plan.Problem, plan.Domain, plan.Settings, cancellationToken)).Run;
         }
-        var run = await commands.StartAsync(Caller.Owner(context), requests.Build(plan, context.Server), cancellationToken);
-        var view = RunStatusView.From(run.Record);
+        else
+        {
+            record = (await commands.StartAsync(Caller.Owner(context), requests.Build(plan, context.Server), cancellationToken)).Record;
+        }
+        var view = RunStatusView.From(record);
         return ToolResults.Create(
             $"Started run {view.RunId} (domain {view.Domain}, strategy {view.Strategy}, provider {view.Provider}). Poll tot_run_status with this id.",
             view);
     }
 
-    [McpServerTool(Name = "tot_solve", Title = "Solve and wait", ReadOnly = false, Destructive = false,
+    [McpServerTool(Name = SolveName, Title = "Solve and wait", ReadOnly = false, Destructive = false,
         Idempotent = false, OpenWorld = false)]
     [Description("Runs a Tree-of-Thoughts search and waits for the answer, sending MCP progress notifications (nodes searched out of maxNodes) " +
         "when the request carries a progress token. Waits at most the time budget plus a short grace; if the run is still going then, " +
@@ -128,7 +140,9 @@ public sealed class RunTools(
         RunRecord final;
         try
         {
-            final = await run.Completion.WaitAsync(request.Settings.TimeBudget + options.Value.SolveGrace, timeProvider, cancellationToken);
+            // A client that takes tasks gets one once the run outlasts SolveTaskAfter, instead of a status to poll.
+            var wait = request.Settings.TimeBudget + options.Value.SolveGrace;
+            final = await run.Completion.WaitAsync(access.OffersTasks && options.Value.SolveTaskAfter < wait ? options.Value.SolveTaskAfter : wait, timeProvider, cancellationToken);
         }
         catch (TimeoutException)
         {

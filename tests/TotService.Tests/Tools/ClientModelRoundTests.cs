@@ -1,9 +1,8 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using FakeOpenAi;
 using TotService.Tests.Endpoint;
+using TotService.Tests.Infrastructure;
 
 namespace TotService.Tests.Tools;
 
@@ -37,18 +36,18 @@ public sealed class ClientModelRoundTests(ToolsHost host) : IClassFixture<ToolsH
     {
         var owner = "wire-" + Guid.NewGuid().ToString("N")[..6];
         using var http = new HttpClient { BaseAddress = host.Host.McpEndpoint };
-        var first = await CallAsync(http, host.Token(owner), Solve(requestState: null, answers: null));
+        var first = await SolveAsync(http, host.Token(owner), requestState: null, answers: null);
 
-        var result = first.GetProperty("result");
+        var result = first.Result();
         Assert.Equal("input_required", result.GetProperty("resultType").GetString());
         var requests = result.GetProperty("inputRequests").EnumerateObject().ToList();
         Assert.Single(requests); // the root's one proposal
         Assert.Equal("sampling/createMessage", requests[0].Value.GetProperty("method").GetString());
-        Assert.Contains("Possible next steps", requests[0].Value.GetRawText(), StringComparison.Ordinal);
+        Assert.Contains("Possible next steps", StatelessCalls.Prompt(requests[0].Value), StringComparison.Ordinal);
         var handle = result.GetProperty("requestState").GetString()!;
-        var answers = $$$"""{"{{{requests[0].Name}}}":{"role":"assistant","content":[{"type":"text","text":"4 + 9 = 13 (left: 10 13 13)\n10 + 13 = 23 (left: 4 9 23)"}],"model":"m"}}""";
+        var answers = new JsonObject { [requests[0].Name] = StatelessCalls.SamplingAnswer("4 + 9 = 13 (left: 10 13 13)\n10 + 13 = 23 (left: 4 9 23)") };
 
-        var second = (await CallAsync(http, host.Token(owner), Solve(handle, answers))).GetProperty("result");
+        var second = (await SolveAsync(http, host.Token(owner), handle, answers)).Result();
         Assert.Equal("input_required", second.GetProperty("resultType").GetString());
         Assert.Equal(2 * 3, second.GetProperty("inputRequests").EnumerateObject().Count()); // two states, three value votes each
         Assert.NotEqual(handle, second.GetProperty("requestState").GetString());
@@ -56,7 +55,7 @@ public sealed class ClientModelRoundTests(ToolsHost host) : IClassFixture<ToolsH
         var forged = handle[..^4] + (handle[^4..] == "0000" ? "1111" : "0000");
         foreach (var (token, state) in new[] { (host.Token(owner), handle), (host.Token(owner), forged), (host.Token("intruder"), second.GetProperty("requestState").GetString()!), (host.Token(owner), "run_x.1.zz") })
         {
-            var refused = await CallAsync(http, token, Solve(state, answers));
+            var refused = await SolveAsync(http, token, state, answers);
             var error = refused.GetProperty("error");
             Assert.Equal(-32602, error.GetProperty("code").GetInt32());
             Assert.Contains("requestState", error.GetProperty("message").GetString(), StringComparison.Ordinal);
@@ -64,31 +63,19 @@ public sealed class ClientModelRoundTests(ToolsHost host) : IClassFixture<ToolsH
         }
     }
 
-    private static string Solve(string? requestState, string? answers)
+    private static Task<JsonElement> SolveAsync(HttpClient http, string token, string? requestState, JsonObject? answers)
     {
-        var retry = requestState is null ? "" : $$""","requestState":{{JsonSerializer.Serialize(requestState)}},"inputResponses":{{answers}}""";
-        const string Meta = """{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{"sampling":{}},"io.modelcontextprotocol/clientInfo":{"name":"raw","version":"1"}}""";
-        return """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"tot_solve","arguments":{"task":"4 9 10 13","domain":"game24","provider":"sampling","breadth":3}"""
-            + retry + ""","_meta":""" + Meta + "}}";
-    }
-
-    private static async Task<JsonElement> CallAsync(HttpClient http, string token, string body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        request.Headers.Accept.ParseAdd("application/json");
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        request.Headers.Add("MCP-Protocol-Version", Revision);
-        request.Headers.Add("Mcp-Method", "tools/call");
-        request.Headers.Add("Mcp-Name", "tot_solve");
-        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
-        var raw = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, raw);
-        var json = response.Content.Headers.ContentType?.MediaType == "text/event-stream"
-            ? raw.Split('\n').Last(l => l.StartsWith("data: ", StringComparison.Ordinal))["data: ".Length..]
-            : raw;
-        return JsonDocument.Parse(json).RootElement.Clone();
+        var parameters = new JsonObject
+        {
+            ["name"] = "tot_solve",
+            ["arguments"] = new JsonObject { ["task"] = "4 9 10 13", ["domain"] = "game24", ["provider"] = "sampling", ["breadth"] = 3 },
+        };
+        if (requestState is not null)
+        {
+            parameters["requestState"] = requestState;
+            parameters["inputResponses"] = answers?.DeepClone();
+        }
+        return StatelessCalls.SendAsync(http, token, "tools/call", "tot_solve", parameters, StatelessCalls.Meta());
     }
 
     /// <summary>Counts the questions the client's model answered.</summary>
