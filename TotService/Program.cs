@@ -5,6 +5,7 @@ using TotService.Diagnostics;
 using TotService.Http;
 using TotService.Mcp;
 using TotService.RateLimiting;
+using TotService.Resources;
 using TotService.Tools;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -23,6 +24,7 @@ builder.AddTotAuthorization();                  // a policy per scope, and /mcp'
 builder.AddPerClientRateLimiting();             // token bucket per token subject
 builder.AddTotMcpServer();                      // Streamable HTTP, sessions, tool filters
 builder.AddTotTools();                          // ToT engine, background runs, trees, stores (Redis or memory)
+builder.AddTotPromptsAndResources();            // the tot_think prompt; runs and trees as tot:// resources
 
 var app = builder.Build();
 

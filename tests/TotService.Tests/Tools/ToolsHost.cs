@@ -31,8 +31,12 @@ public class ToolsHost : IAsyncLifetime
 
     public string Token(string subject, string scope = "tot:read tot:write") => Host.Token(subject, scope);
 
-    /// <summary>A real MCP client; with <paramref name="samplingModel"/> it declares sampling and answers with that model.</summary>
-    public async Task<McpClient> ConnectAsync(string subject, string scope = "tot:read tot:write", IChatClient? samplingModel = null)
+    /// <summary>
+    /// A real MCP client; with <paramref name="samplingModel"/> it declares sampling and answers with that model, with
+    /// <paramref name="protocolVersion"/> it speaks that revision (by default the newest the server offers it).
+    /// </summary>
+    public async Task<McpClient> ConnectAsync(
+        string subject, string scope = "tot:read tot:write", IChatClient? samplingModel = null, string? protocolVersion = null)
     {
         var transport = new HttpClientTransport(new HttpClientTransportOptions
         {
@@ -40,7 +44,7 @@ public class ToolsHost : IAsyncLifetime
             TransportMode = HttpTransportMode.StreamableHttp,
             AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + Token(subject, scope) },
         }, NullLoggerFactory.Instance);
-        var options = new McpClientOptions();
+        var options = new McpClientOptions { ProtocolVersion = protocolVersion };
         if (samplingModel is not null)
         {
 #pragma warning disable MCP9005 // sampling is deprecated by the 2026-07-28 revision, and is exactly what is under test here
