@@ -5,6 +5,7 @@ using TotService.Diagnostics;
 using TotService.Http;
 using TotService.Mcp;
 using TotService.RateLimiting;
+using TotService.Resources;
 using TotService.Tasks;
 using TotService.Tools;
 
@@ -25,6 +26,7 @@ builder.AddPerClientRateLimiting();             // token bucket per token subjec
 builder.AddTotMcpServer();                      // Streamable HTTP, sessions, tool filters
 builder.AddTotTools();                          // ToT engine, background runs, trees, stores (Redis or memory)
 builder.AddRunTasks();                          // runs as MCP tasks for clients that declare the extension
+builder.AddTotPromptsAndResources();            // the tot_think prompt; runs and trees as tot:// resources
 
 var app = builder.Build();
 

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using ModelContextProtocol.Server;
-using TotService.Identity;
 
 namespace TotService.Authorization;
 
@@ -18,22 +17,7 @@ public sealed class ToolScopeRegistry
         foreach (var tool in tools)
         {
             var name = tool.ProtocolTool.Name;
-            // Authorization combines a class's and a method's attributes (both must pass), so exactly one is allowed.
-            var declarations = tool.Metadata.OfType<RequiresScopeAttribute>().ToList();
-            if (declarations.Count > 1)
-            {
-                throw new InvalidOperationException(
-                    $"MCP tool '{name}' declares [RequiresScope] on both its method and its class: keep one.");
-            }
-            var declared = declarations.SingleOrDefault()
-                ?? throw new InvalidOperationException(
-                    $"MCP tool '{name}' declares no scope: add [RequiresScope(TotScopes.Read)] or [RequiresScope(TotScopes.Write)] to it.");
-            if (!TotScopes.All.Contains(declared.Scope))
-            {
-                throw new InvalidOperationException(
-                    $"MCP tool '{name}' requires unknown scope '{declared.Scope}'; known scopes: {string.Join(", ", TotScopes.All)}.");
-            }
-            scopes[name] = declared.Scope;
+            scopes[name] = RequiresScopeAttribute.DeclaredBy("tool", name, tool.Metadata);
         }
         _scopes = scopes.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
     }

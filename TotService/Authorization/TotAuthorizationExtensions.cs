@@ -14,6 +14,7 @@ public static class TotAuthorizationExtensions
             policies.AddPolicy(scope, policy => policy.RequireAuthenticatedUser().RequireAssertion(context => context.User.HasScope(scope)));
         }
         builder.Services.AddSingleton<ToolScopeRegistry>();
+        builder.Services.AddSingleton<PromptResourceScopeRegistry>();
         return builder;
     }
 }

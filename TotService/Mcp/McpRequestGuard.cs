@@ -16,8 +16,9 @@ namespace TotService.Mcp;
 /// <summary>
 /// The one step of ours between ASP.NET Core's authentication, authorization and rate limiting and the MCP SDK, for
 /// <c>POST /mcp</c>: 415 for anything but UTF-8 JSON, 413 over the body cap, 400 for a body that cannot be read or is
-/// not a JSON-RPC message, 403 <c>insufficient_scope</c> for a <c>tools/call</c> of a tool the token may not call (the
-/// SDK could only answer that with a JSON-RPC error), 429 for an <c>initialize</c> over the client's session cap.
+/// not a JSON-RPC message, 403 <c>insufficient_scope</c> for a <c>tools/call</c>, <c>prompts/get</c> or
+/// <c>resources/read</c> the token may not use (the SDK could only answer that with a JSON-RPC error), 429 for an
+/// <c>initialize</c> over the client's session cap.
 /// The body is read once, with the SDK's own types (<see cref="McpRequestReader"/>), and handed to the SDK as the
 /// same bytes.
 /// </summary>
@@ -25,6 +26,7 @@ public sealed class McpRequestGuard(
     RequestDelegate next,
     IOptions<TotServiceOptions> options,
     ToolScopeRegistry tools,
+    PromptResourceScopeRegistry promptsAndResources,
     BearerChallenge challenge,
     McpSessionLimiter sessions,
     AuditLog audit)
@@ -62,7 +64,7 @@ public sealed class McpRequestGuard(
                 return;
             }
             McpRequestMethod.Set(context, declared.Method);
-            if (declared is { Method: RequestMethods.ToolsCall, Name: { } declaredTool } && !await AllowToolAsync(context, declaredTool, default))
+            if (declared.Name is { } declaredName && !await AllowAsync(context, declared.Method, declaredName, default))
             {
                 return;
             }
@@ -182,7 +184,7 @@ public sealed class McpRequestGuard(
                 requestId);
             return false;
         }
-        if (McpRequestReader.ToolName(message) is { } tool && !await AllowToolAsync(context, tool, requestId))
+        if (McpRequestReader.Target(message) is var (method, name) && !await AllowAsync(context, method, name, requestId))
         {
             return false;
         }
@@ -199,15 +201,22 @@ public sealed class McpRequestGuard(
         return true;
     }
 
-    /// <summary>403 <c>insufficient_scope</c> for a tool the token may not call (the SDK could only say so in a JSON-RPC error).</summary>
-    private async Task<bool> AllowToolAsync(HttpContext context, string tool, RequestId requestId)
+    /// <summary>
+    /// 403 <c>insufficient_scope</c> for a tool, prompt or resource the token may not use (the SDK could only say so in a
+    /// JSON-RPC error).
+    /// </summary>
+    private async Task<bool> AllowAsync(HttpContext context, string method, string name, RequestId requestId)
     {
-        if (tools.RequiredScope(tool) is not { } scope || context.User.HasScope(scope))
+        var user = context.User;
+        var missing = method == RequestMethods.ToolsCall
+            ? tools.RequiredScope(name) is { } toolScope && !user.HasScope(toolScope) ? toolScope : null
+            : promptsAndResources.RequiredScopes(method, name).FirstOrDefault(scope => !user.HasScope(scope));
+        if (missing is null)
         {
             return true;
         }
-        audit.ToolCallForbidden(context, tool, scope, RequestMethods.ToolsCall);
-        await challenge.WriteInsufficientScopeAsync(context.Response, scope, requestId);
+        audit.ToolCallForbidden(context, name, missing, method);
+        await challenge.WriteInsufficientScopeAsync(context.Response, missing, requestId);
         return false;
     }
 

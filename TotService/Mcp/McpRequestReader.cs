@@ -20,6 +20,12 @@ public static class McpRequestReader
     private static readonly JsonTypeInfo<CallToolRequestParams> CallToolParamsType =
         (JsonTypeInfo<CallToolRequestParams>)McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(CallToolRequestParams));
 
+    private static readonly JsonTypeInfo<GetPromptRequestParams> GetPromptParamsType =
+        (JsonTypeInfo<GetPromptRequestParams>)McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(GetPromptRequestParams));
+
+    private static readonly JsonTypeInfo<ReadResourceRequestParams> ReadResourceParamsType =
+        (JsonTypeInfo<ReadResourceRequestParams>)McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(ReadResourceRequestParams));
+
     /// <summary><c>application/json</c>, with no charset or UTF-8 (the only encoding JSON exchanged between systems may use, RFC 8259).</summary>
     public static bool IsSupportedContentType(string? contentType)
     {
@@ -47,19 +53,33 @@ public static class McpRequestReader
     }
 
     /// <summary>The tool a <c>tools/call</c> names, as the SDK binds it; null for other messages or unreadable params.</summary>
-    public static string? ToolName(JsonRpcMessage message)
+    public static string? ToolName(JsonRpcMessage message) =>
+        Target(message) is (RequestMethods.ToolsCall, var tool) ? tool : null;
+
+    /// <summary>
+    /// The method and what it names, as the SDK binds it: the tool of a <c>tools/call</c>, the prompt of a
+    /// <c>prompts/get</c>, the URI of a <c>resources/read</c>; null for other messages or unreadable params.
+    /// </summary>
+    public static (string Method, string Name)? Target(JsonRpcMessage message)
     {
-        if (message is not JsonRpcRequest { Method: RequestMethods.ToolsCall, Params: { } parameters })
+        if (message is not JsonRpcRequest { Params: { } parameters } request)
         {
             return null;
         }
         try
         {
-            return JsonSerializer.Deserialize(parameters, CallToolParamsType)?.Name;
+            var name = request.Method switch
+            {
+                RequestMethods.ToolsCall => JsonSerializer.Deserialize(parameters, CallToolParamsType)?.Name,
+                RequestMethods.PromptsGet => JsonSerializer.Deserialize(parameters, GetPromptParamsType)?.Name,
+                RequestMethods.ResourcesRead => JsonSerializer.Deserialize(parameters, ReadResourceParamsType)?.Uri,
+                _ => null,
+            };
+            return name is null ? null : (request.Method, name);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException or ArgumentException or FormatException)
         {
-            // The SDK cannot bind these params either, so it answers with an error and calls no tool.
+            // The SDK cannot bind these params either, so it answers with an error and calls nothing.
             return null;
         }
     }

@@ -15,11 +15,14 @@ public sealed class RunResultReader(RunQueries queries, IRunStore store)
         {
             throw new McpException($"Run {run.Id} has not finished yet (state {run.State.Name()}, {run.NodesExpanded} nodes expanded); poll tot_run_status.");
         }
-        var json = await store.GetResultAsync(run.Id, cancellationToken);
-        if (json is null)
-        {
-            throw new McpException($"Run {run.Id} ended ({run.State.Name()}) without a result: {run.Error ?? "the search never started."}");
-        }
-        return (run, EngineJson.DeserializeResult(json));
+        var result = await FindAsync(run, cancellationToken)
+            ?? throw new McpException($"Run {run.Id} ended ({run.State.Name()}) without a result: {run.Error ?? "the search never started."}");
+        return (run, result);
     }
+
+    /// <summary>The stored result of <paramref name="run"/>; null while it is live or when it ended before its search started.</summary>
+    public async Task<SearchResult?> FindAsync(RunRecord run, CancellationToken cancellationToken) =>
+        !run.State.IsLive() && await store.GetResultAsync(run.Id, cancellationToken) is { } json
+            ? EngineJson.DeserializeResult(json)
+            : null;
 }

@@ -60,15 +60,22 @@ public sealed class TreeQueryTools(TreeCommands trees, IOptions<TreeOptions> opt
             return ToolResults.Create($"```mermaid\n{mermaid}```", new MermaidView(tree.Id, mermaid));
         }
 
-        var (record, page) = await trees.ReadAsync(treeId, Caller.Owner(context), TreeOperationNames.Render,
-            session => TreePage.Cut(session.Snapshot(), fromNodeId, options.Value.MaxViewBytes), cancellationToken);
-        var rendered = EngineJson.Serialize(page.Tree);
-        using var json = JsonDocument.Parse(rendered);
-        var view = new JsonView(record.Id, json.RootElement.Clone(), page.NodeCount, fromNodeId, page.NextFromNodeId);
-        var text = page.NextFromNodeId is { } next
-            ? $"Nodes {fromNodeId}-{next - 1} of {page.NodeCount} (the page is limited to {options.Value.MaxViewBytes} bytes); call tot_tree_view with fromNodeId={next} for the next page.\n{rendered}"
+        var (view, rendered) = await ReadPageAsync(trees, options.Value, treeId, Caller.Owner(context), fromNodeId, cancellationToken);
+        var text = view.NextFromNodeId is { } next
+            ? $"Nodes {fromNodeId}-{next - 1} of {view.NodeCount} (the page is limited to {options.Value.MaxViewBytes} bytes); call tot_tree_view with fromNodeId={next} for the next page.\n{rendered}"
             : rendered;
         return ToolResults.Create(text, view);
+    }
+
+    /// <summary>A page of the owner's tree, from <paramref name="fromNodeId"/> up to <see cref="TreeOptions.MaxViewBytes"/>, as a view and as JSON text.</summary>
+    internal static async Task<(JsonView View, string Rendered)> ReadPageAsync(
+        TreeCommands trees, TreeOptions limits, string treeId, string owner, int fromNodeId, CancellationToken cancellationToken)
+    {
+        var (record, page) = await trees.ReadAsync(treeId, owner, TreeOperationNames.Render,
+            session => TreePage.Cut(session.Snapshot(), fromNodeId, limits.MaxViewBytes), cancellationToken);
+        var rendered = EngineJson.Serialize(page.Tree);
+        using var json = JsonDocument.Parse(rendered);
+        return (new JsonView(record.Id, json.RootElement.Clone(), page.NodeCount, fromNodeId, page.NextFromNodeId), rendered);
     }
 
     [Description("A tree as a Mermaid flowchart.")]
