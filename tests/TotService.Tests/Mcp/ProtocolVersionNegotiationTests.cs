@@ -4,7 +4,11 @@ using TotService.Tests.Infrastructure;
 
 namespace TotService.Tests.Mcp;
 
-/// <summary>A request with a protocol version the server does not speak gets an unsupported-version error by its id.</summary>
+/// <summary>
+/// How a client finds a protocol version both sides speak: <c>server/discover</c> lists the versions, and a request
+/// with one the server does not speak gets an unsupported-version error that lists the same versions and answers the
+/// request by its id.
+/// </summary>
 public sealed class ProtocolVersionNegotiationTests : SecuredHostTest
 {
     private const string Revision = "2026-07-28";
@@ -54,5 +58,19 @@ public sealed class ProtocolVersionNegotiationTests : SecuredHostTest
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(-32022, message["error"]!["code"]!.GetValue<int>());
         Assert.Null(message["id"]);
+    }
+
+    [Fact]
+    public async Task Discover_lists_every_version_the_unsupported_version_error_offers()
+    {
+        var (discoverStatus, discover) = await SendAsync(Body(1, "server/discover", Revision), Revision, "server/discover");
+        var (_, refusal) = await SendAsync(Body(2, "server/discover", "1900-01-01"), "1900-01-01", "server/discover");
+
+        Assert.True(discoverStatus == HttpStatusCode.OK, discover.ToJsonString());
+        var listed = discover["result"]!["supportedVersions"]!.AsArray().Select(v => v!.GetValue<string>()).ToArray();
+        var offered = refusal["error"]!["data"]!["supported"]!.AsArray().Select(v => v!.GetValue<string>()).ToArray();
+        Assert.Equal(Revision, listed[0]);
+        Assert.Contains("2025-11-25", listed);
+        Assert.Equal(offered, listed);
     }
 }
