@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs the MCP conformance suite's server scenarios against TotService, the way a new client meets it: the AppHost's
 # app model (Redis, KeyService, TotService) on free ports, a token from KeyService's token endpoint for the development
-# client, and the token proxy in front of /mcp (the suite cannot send a token). Prints passed/failed per scenario and
-# the name of every failed check; exits 1 when a check failed.
+# client, and the token proxy in front of /mcp (the suite cannot send a token). Prints passed/failed/not applicable per
+# scenario and the name of every failed check; exits 1 when a check failed that not-applicable.json does not list (with
+# its reason: checks that need the suite's own fixture tools). Each scenario's checks (checks.json) and output are kept
+# in TestResults/conformance/.
 # Usage: tests/conformance/run.sh <conformance suite checkout, built with npm install> [scenario...]
 # The suite (modelcontextprotocol/conformance 0.2.0-alpha.11) needs Node 22: set NODE=<path to node 22> when the node
 # on PATH is older.
@@ -24,10 +26,16 @@ major="$("$node" -p 'process.versions.node.split(".")[0]')"
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 work="$(mktemp -d)"
+results="$repo/TestResults/conformance"
+rm -rf "$results"
+mkdir -p "$results"
 apphost_pid=""
 proxy_pid=""
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
-  [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null || true
+  if [ -n "$proxy_pid" ]; then
+    kill "$proxy_pid" 2>/dev/null || true
+  fi
   if [ -n "$apphost_pid" ]; then
     # The AppHost runs in its own process group (set -m): SIGINT there is Ctrl+C, and the AppHost returns once every
     # process it started has exited.
@@ -77,9 +85,10 @@ done
 status=0
 summary=()
 for scenario in "${scenarios[@]}"; do
-  out="$work/results/$scenario"
+  out="$results/$scenario"
   mkdir -p "$out"
   "$node" "$suite/dist/index.js" server --url "$proxy/mcp" --scenario "$scenario" -o "$out" >"$out.log" 2>&1 || true
+  curl -sf -X POST "$proxy/.proxy/end-sessions" >/dev/null || true
   checks="$(find "$out" -name checks.json | head -1)"
   if [ -z "$checks" ]; then
     cat "$out.log"
@@ -87,12 +96,22 @@ for scenario in "${scenarios[@]}"; do
     status=1
     continue
   fi
+  # shellcheck disable=SC2016 # the single-quoted text is JavaScript, expanded by node
   line="$("$node" -e '
-    const checks = require(process.argv[1]);
-    const passed = checks.filter(c => c.status === "SUCCESS").length;
-    const failed = checks.filter(c => c.status === "FAILURE");
-    console.log(`${process.argv[2]}: ${passed} passed, ${failed.length} failed`
-      + failed.map(c => `\n    FAILED ${c.id}: ${c.errorMessage ?? c.description}`).join(""));' "$checks" "$scenario")"
+    const fs = require("fs");
+    const [file, scenario, listFile] = process.argv.slice(1);
+    const checks = JSON.parse(fs.readFileSync(file, "utf8"));
+    const notApplicable = JSON.parse(fs.readFileSync(listFile, "utf8"));
+    const reason = (c) => notApplicable[`${scenario}:${c.id}`];
+    const passed = checks.filter(c => c.status === "SUCCESS");
+    const failed = checks.filter(c => c.status === "FAILURE" && !reason(c));
+    const excused = checks.filter(c => c.status === "FAILURE" && reason(c));
+    const other = checks.filter(c => c.status === "WARNING" || c.status === "SKIPPED");
+    console.log(`${scenario}: ${passed.length} passed, ${failed.length} failed, ${excused.length} not applicable, ${other.length} warnings or skipped`
+      + failed.map(c => `\n    FAILED ${c.id}: ${c.errorMessage ?? c.description}`).join("")
+      + excused.map(c => `\n    not applicable ${c.id}: ${reason(c)}`).join("")
+      + passed.filter(reason).map(c => `\n    PASSES NOW ${c.id}: remove it from not-applicable.json`).join("")
+      + other.map(c => `\n    ${c.status} ${c.id}: ${c.errorMessage ?? c.description}`).join(""));' "$checks" "$scenario" "$here/not-applicable.json")"
   summary+=("$line")
   [[ "$line" == *" 0 failed"* ]] || status=1
 done
