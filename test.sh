@@ -31,6 +31,8 @@ fi
 dotnet tool restore >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
 if command -v npm >/dev/null; then
   npm ci --silent --prefix tests/Operations.Tests/tools >/dev/null 2>&1 || echo "warning: npm ci failed; the workflow lint test will say so"
+  # The MCP conformance suite and the Node 22 it needs (EndToEnd.Tests' ConformanceSuiteTests).
+  npm ci --silent --prefix tests/conformance >/dev/null 2>&1 || echo "warning: npm ci in tests/conformance failed; the conformance tests will say so"
 fi
 # Release: the suites are CPU-bound on a small machine (searches, load, fuzzing), and optimized code runs them in
 # about two thirds of the time.
