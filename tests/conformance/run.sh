@@ -5,7 +5,7 @@
 # scenario and the name of every failed check; exits 1 when a check failed that not-applicable.json does not list (with
 # its reason: checks that need the suite's own fixture tools). Each scenario's checks (checks.json) and output are kept
 # in TestResults/conformance/.
-# Usage: tests/conformance/run.sh <conformance suite checkout, built with npm install> [scenario...]
+# Usage: tests/conformance/run.sh <conformance suite checkout, built with npm install> [scenario[@spec version]...]
 # The suite (modelcontextprotocol/conformance 0.2.0-alpha.11) needs Node 22: set NODE=<path to node 22> when the node
 # on PATH is older.
 set -euo pipefail
@@ -16,7 +16,7 @@ shift
 scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
   scenarios=(server-stateless caching http-header-validation server-session-lifecycle
-    input-required-result-unsupported-methods dns-rebinding-protection)
+    input-required-result-unsupported-methods dns-rebinding-protection dns-rebinding-protection@2026-07-28)
 fi
 node="${NODE:-node}"
 [ -f "$suite/dist/index.js" ] || { echo "$suite/dist/index.js is missing: run npm install in $suite" >&2; exit 2; }
@@ -85,9 +85,13 @@ done
 status=0
 summary=()
 for scenario in "${scenarios[@]}"; do
+  # name@version runs the scenario at that spec version (the suite picks one from the scenario otherwise).
+  name="${scenario%@*}"
+  version=()
+  [ "$name" = "$scenario" ] || version=(--spec-version "${scenario#*@}")
   out="$results/$scenario"
   mkdir -p "$out"
-  "$node" "$suite/dist/index.js" server --url "$proxy/mcp" --scenario "$scenario" -o "$out" >"$out.log" 2>&1 || true
+  "$node" "$suite/dist/index.js" server --url "$proxy/mcp" --scenario "$name" "${version[@]}" -o "$out" >"$out.log" 2>&1 || true
   curl -sf -X POST "$proxy/.proxy/end-sessions" >/dev/null || true
   checks="$(find "$out" -name checks.json | head -1)"
   if [ -z "$checks" ]; then
