@@ -39,7 +39,8 @@ public static class McpApi
             .WithHttpTransport()
             .WithToolsFromAssembly(typeof(McpApi).Assembly)
             .AddAuthorizationFilters()
-            .WithRequestFilters(filters => filters.AddCallToolFilter(ToolMetricsFilter.CallTool).AddListToolsFilter(ToolListCacheHints.ListTools));
+            .WithRequestFilters(filters => filters.AddCallToolFilter(ToolMetricsFilter.CallTool).AddListToolsFilter(ToolListCacheHints.ListTools))
+            .WithMessageFilters(filters => filters.AddOutgoingFilter(DiscoverSupportedVersions.Outgoing));
         builder.Services.AddOptions<HttpServerTransportOptions>()
             .Configure<IConfiguration, McpSessionLimiter>(static (transport, configuration, sessions) =>
             {

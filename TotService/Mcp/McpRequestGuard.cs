@@ -49,11 +49,8 @@ public sealed class McpRequestGuard(
             await next(context);
             return;
         }
-        if (CheckProtocolVersion(request.Headers, out var stateless) is { } versionRefusal)
-        {
-            await RefuseAsync(context, versionRefusal);
-            return;
-        }
+        // A version refusal is answered once the body is read: the error carries the request's id.
+        var versionRefusal = CheckProtocolVersion(request.Headers, out var stateless);
         StatelessRequestCheck.Declared declared = default;
         if (stateless)
         {
@@ -97,9 +94,11 @@ public sealed class McpRequestGuard(
         }
         try
         {
-            var admitted = stateless
-                ? await AdmitStatelessAsync(context, buffer.AsMemory(0, length), declared)
-                : await AdmitAsync(context, buffer.AsMemory(0, length));
+            var admitted = versionRefusal is { } refusal
+                ? await RefuseByIdAsync(context, buffer.AsMemory(0, length), refusal)
+                : stateless
+                    ? await AdmitStatelessAsync(context, buffer.AsMemory(0, length), declared)
+                    : await AdmitAsync(context, buffer.AsMemory(0, length));
             if (admitted)
             {
                 request.Body = new MemoryStream(buffer, 0, length, writable: false);
@@ -151,6 +150,14 @@ public sealed class McpRequestGuard(
             ? McpRefusal.BadRequest(JsonRpcErrors.Refused,
                 $"GET and DELETE /mcp need the {McpHeaders.SessionId} of a session opened with initialize.")
             : null;
+    }
+
+    /// <summary>Answers <paramref name="refusal"/> by the request's id when the body is a readable message, else by none.</summary>
+    private async Task<bool> RefuseByIdAsync(HttpContext context, ReadOnlyMemory<byte> body, McpRefusal refusal)
+    {
+        var id = McpBodyText.Inspect(body.Span).IsValidText && McpRequestReader.TryRead(body.Span) is { } message ? IdOf(message) : default;
+        await RefuseAsync(context, refusal, id);
+        return false;
     }
 
     private async Task<bool> AdmitStatelessAsync(HttpContext context, ReadOnlyMemory<byte> body, StatelessRequestCheck.Declared declared)
