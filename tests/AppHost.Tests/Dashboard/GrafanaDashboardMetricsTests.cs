@@ -154,6 +154,8 @@ public sealed class GrafanaDashboardMetricsTests(DashboardAppModel model)
 #pragma warning disable MCP9005 // sampling is deprecated by the 2026-07-28 revision; runs with provider "sampling" need it
         return new McpClientOptions
         {
+            // A session, so the runs execute on the replica and wait on this client's model there.
+            ProtocolVersion = "2025-11-25",
             Handlers = new McpClientHandlers
             {
                 SamplingHandler = async (_, _, cancellationToken) =>

@@ -164,6 +164,8 @@ public sealed class TotRunTests(EndToEndAppModel model)
 #pragma warning disable MCP9005 // sampling is deprecated by the 2026-07-28 revision, and is what is under test
         return new McpClientOptions
         {
+            // A session: the run executes on its replica and asks this client's model on the session's stream.
+            ProtocolVersion = "2025-11-25",
             Handlers = new McpClientHandlers
             {
                 SamplingHandler = async (request, _, cancellationToken) =>
