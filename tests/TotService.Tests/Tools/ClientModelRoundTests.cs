@@ -63,6 +63,29 @@ public sealed class ClientModelRoundTests(ToolsHost host) : IClassFixture<ToolsH
         }
     }
 
+    [Fact]
+    public async Task Hostile_answers_get_an_error_in_our_words_and_leave_the_round_open()
+    {
+        var owner = "hostile-" + Guid.NewGuid().ToString("N")[..6];
+        using var http = new HttpClient { BaseAddress = host.Host.McpEndpoint };
+        var first = (await SolveAsync(http, host.Token(owner), requestState: null, answers: null)).Result();
+        var key = first.GetProperty("inputRequests").EnumerateObject().Single().Name;
+        var handle = first.GetProperty("requestState").GetString()!;
+
+        foreach (var answer in new JsonNode?[] { "plain text", 42, new JsonObject { ["role"] = "assistant" }, new JsonArray(1, 2), new JsonObject { ["role"] = "assistant", ["content"] = new JsonArray(new JsonObject { ["type"] = "hologram" }) } })
+        {
+            var refused = await SolveAsync(http, host.Token(owner), handle, new JsonObject { [key] = answer?.DeepClone() });
+            Assert.True(refused.TryGetProperty("error", out var error), refused.GetRawText());
+            Assert.Equal(-32602, error.GetProperty("code").GetInt32());
+            Assert.DoesNotContain("Exception", refused.GetRawText(), StringComparison.Ordinal);
+            Assert.DoesNotContain("An error occurred", refused.GetRawText(), StringComparison.Ordinal);
+        }
+
+        // The round is still open: the same handle with a readable answer goes on.
+        var next = (await SolveAsync(http, host.Token(owner), handle, new JsonObject { [key] = StatelessCalls.SamplingAnswer("4 + 9 = 13 (left: 10 13 13)") })).Result();
+        Assert.Equal("input_required", next.GetProperty("resultType").GetString());
+    }
+
     private static Task<JsonElement> SolveAsync(HttpClient http, string token, string? requestState, JsonObject? answers)
     {
         var parameters = new JsonObject
