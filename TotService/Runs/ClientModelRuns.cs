@@ -74,6 +74,7 @@ public sealed partial class ClientModelRuns(
         var (record, stored) = await ReadAsync(handle.Value.RunId, owner, cancellationToken);
         if (record is { State: not RunState.Waiting })
         {
+            // The caller's own run has ended (its last answer's reply may have been lost): say how, as tot_run_result would.
             return ModelRound.Ended(record);
         }
         if (record is null || stored is null || stored.Transcript.Round != handle.Value.Round || !handle.Value.Matches(stored.Transcript.Nonce))

@@ -25,9 +25,6 @@ public sealed class ReplayChatClient(IReadOnlyDictionary<string, ModelAnswer> an
     /// <summary>The questions asked in this round that no earlier round answered.</summary>
     public Dictionary<string, ModelQuestion> Asked { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The keys of the answers this round used.</summary>
-    public HashSet<string> Used { get; } = new(StringComparer.Ordinal);
-
     /// <summary>Ends the round: questions still waiting are cancelled (the search unwinds), later ones are not noted.</summary>
     public void EndRound()
     {
@@ -49,7 +46,6 @@ public sealed class ReplayChatClient(IReadOnlyDictionary<string, ModelAnswer> an
         var key = $"{digest}-{occurrence}";
         if (answers.TryGetValue(key, out var answer))
         {
-            Used.Add(key);
             return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, answer.Text))
             {
                 FinishReason = answer.Truncated ? ChatFinishReason.Length : ChatFinishReason.Stop,

@@ -19,6 +19,37 @@ public abstract class RunStoreContractTests
 
     protected abstract ITreeStore Trees { get; }
 
+    protected abstract IModelTranscriptStore Transcripts { get; }
+
+    [Fact]
+    public async Task A_transcript_is_replaced_only_from_the_version_read_so_of_two_writers_one_wins()
+    {
+        var runId = RunIds.New();
+        var first = new ModelTranscript { RunId = runId, Owner = "owner", Round = 0, Nonce = ModelRoundHandle.NewNonce(), UpdatedAt = DateTimeOffset.UtcNow };
+        Assert.True(await Transcripts.TryReplaceAsync(null, first, TimeSpan.FromMinutes(1), CancellationToken.None));
+        Assert.False(await Transcripts.TryReplaceAsync(null, first, TimeSpan.FromMinutes(1), CancellationToken.None));
+
+        var read = (await Transcripts.GetAsync(runId, CancellationToken.None))!;
+        Assert.Equal(first.Nonce, read.Transcript.Nonce);
+        var answered = read.Transcript with
+        {
+            Round = 1,
+            Nonce = ModelRoundHandle.NewNonce(),
+            Answers = new() { ["q1-0"] = new ModelAnswer("1. step", Truncated: false) },
+            Pending = new() { ["q2-0"] = new ModelQuestion("system", [new ModelTurn("user", "Judge")], 300, 0.7f) },
+        };
+        Assert.True(await Transcripts.TryReplaceAsync(read, answered, TimeSpan.FromMinutes(1), CancellationToken.None));
+        Assert.False(await Transcripts.TryReplaceAsync(read, answered with { Round = 2 }, TimeSpan.FromMinutes(1), CancellationToken.None));
+
+        var stored = (await Transcripts.GetAsync(runId, CancellationToken.None))!.Transcript;
+        Assert.Equal(1, stored.Round);
+        Assert.Equal("1. step", stored.Answers["q1-0"].Text);
+        Assert.Equal("Judge", stored.Pending["q2-0"].Turns[0].Text);
+
+        await Transcripts.DeleteAsync(runId, CancellationToken.None);
+        Assert.Null(await Transcripts.GetAsync(runId, CancellationToken.None));
+    }
+
     protected static RunRecord NewRun(string owner, DateTimeOffset created) => new()
     {
         Id = RunIds.New(), Owner = owner, State = RunState.Queued, Task = "4 9 10 13", Domain = "game24",
@@ -154,11 +185,35 @@ public sealed class InMemoryRunStoreTests : RunStoreContractTests
     {
         Runs = new InMemoryRunStore(Options.Create(Settings), _time);
         Trees = new InMemoryTreeStore(Options.Create(Settings), _time);
+        Transcripts = new InMemoryModelTranscriptStore(_time);
     }
 
     protected override IRunStore Runs { get; }
 
     protected override ITreeStore Trees { get; }
+
+    protected override IModelTranscriptStore Transcripts { get; }
+
+    [Fact]
+    public async Task A_run_waiting_for_its_client_is_marked_failed_once_its_round_expired()
+    {
+        var run = NewRun("owner", _time.GetUtcNow()) with { State = RunState.Waiting };
+        await Runs.CreateAsync(run, "replica-a", CancellationToken.None);
+        await Runs.ReleaseLeaseAsync(run.Id, CancellationToken.None);
+        var round = TimeSpan.FromSeconds(30);
+        var transcript = new ModelTranscript { RunId = run.Id, Owner = "owner", Round = 1, Nonce = ModelRoundHandle.NewNonce(), UpdatedAt = _time.GetUtcNow() };
+        Assert.True(await Transcripts.TryReplaceAsync(null, transcript, round, CancellationToken.None));
+        using var meters = new TotService.Tests.Engine.Support.TestMeterFactory();
+        var queries = new RunQueries(Runs, Transcripts, new LocalRuns(), new RunMetrics(meters), Options.Create(new RunOptions { SamplingTimeout = round }), _time);
+
+        _time.Advance(round - TimeSpan.FromSeconds(1));
+        Assert.Equal(RunState.Waiting, (await queries.GetOwnedAsync(run.Id, "owner", CancellationToken.None)).State);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        var silent = await queries.GetOwnedAsync(run.Id, "owner", CancellationToken.None);
+
+        Assert.Equal(RunState.Failed, silent.State);
+        Assert.Equal(RunQueries.ClientSilentError, silent.Error);
+    }
 
     [Fact]
     public async Task Leases_lapse_and_entries_expire_with_time()
@@ -204,7 +259,7 @@ public sealed class InMemoryRunStoreTests : RunStoreContractTests
         var run = NewRun("owner", _time.GetUtcNow()) with { State = RunState.Running };
         await Runs.CreateAsync(run, "replica-a", CancellationToken.None);
         using var meters = new TotService.Tests.Engine.Support.TestMeterFactory();
-        var queries = new RunQueries(Runs, new TotService.Storage.InMemoryModelTranscriptStore(_time), new LocalRuns(), new RunMetrics(meters), Options.Create(Settings), _time);
+        var queries = new RunQueries(Runs, Transcripts, new LocalRuns(), new RunMetrics(meters), Options.Create(Settings), _time);
 
         Assert.Equal(RunState.Running, (await queries.GetOwnedAsync(run.Id, "owner", CancellationToken.None)).State);
         _time.Advance(Settings.LeaseDuration + TimeSpan.FromSeconds(1));
@@ -225,11 +280,14 @@ public sealed class RedisRunStoreTests : RunStoreContractTests, IClassFixture<Re
         _redis = redis;
         Runs = new RedisRunStore(redis.Connection, Options.Create(Settings), TimeProvider.System);
         Trees = new RedisTreeStore(redis.Connection, Options.Create(Settings), TimeProvider.System);
+        Transcripts = new RedisModelTranscriptStore(redis.Connection);
     }
 
     protected override IRunStore Runs { get; }
 
     protected override ITreeStore Trees { get; }
+
+    protected override IModelTranscriptStore Transcripts { get; }
 
     [Fact]
     public async Task Every_key_is_prefixed_tot_and_carries_a_ttl()
