@@ -3,7 +3,8 @@ namespace EndToEnd.Tests.Infrastructure;
 /// <summary>
 /// Every forwarding attempt of a <see cref="RoundRobinProxy"/>, in the order they began; safe for concurrent requests.
 /// An attempt is logged when the proxy's pipeline returns, which can be a moment after the client has read the whole
-/// answer: read the log through <see cref="SettledAsync"/>, which waits for that.
+/// answer: read the log through <see cref="SettledAsync"/>, which waits for that (except for a session's GET event
+/// stream, which stays open as long as the session).
 /// </summary>
 public sealed class ProxyLog
 {
@@ -36,19 +37,25 @@ public sealed class ProxyLog
     public async Task<IReadOnlyList<ProxiedRequest>> ForCallAsync(string callTag, CancellationToken cancellationToken = default) =>
         (await SettledAsync(0, cancellationToken)).Where(a => a.CallTag == callTag).ToList();
 
-    /// <summary>Opens an attempt and returns its sequence number.</summary>
-    internal long Begin()
+    /// <summary>Opens an attempt and returns its sequence number; a <paramref name="stream"/> is not waited for.</summary>
+    internal long Begin(bool stream)
     {
-        Interlocked.Increment(ref _open);
+        if (!stream)
+        {
+            Interlocked.Increment(ref _open);
+        }
         return Interlocked.Increment(ref _begun) - 1;
     }
 
-    internal void End(ProxiedRequest attempt)
+    internal void End(ProxiedRequest attempt, bool stream)
     {
         lock (_gate)
         {
             _attempts.Add(attempt);
         }
-        Interlocked.Decrement(ref _open);
+        if (!stream)
+        {
+            Interlocked.Decrement(ref _open);
+        }
     }
 }

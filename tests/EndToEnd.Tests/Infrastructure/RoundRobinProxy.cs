@@ -13,13 +13,14 @@ using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.LoadBalancing;
+using Yarp.ReverseProxy.SessionAffinity;
 
 namespace EndToEnd.Tests.Infrastructure;
 
 /// <summary>
 /// A plain load balancer in front of the TotService replicas, on loopback: YARP on Kestrel at 127.0.0.1 (a free port),
-/// round robin per request, no session affinity, as the Kubernetes output's Ingress treats requests without an
-/// <c>Mcp-Session-Id</c>. A request whose replica refuses the connection goes to the next replica
+/// round robin per request, as the Kubernetes output's Ingress balances requests without an <c>Mcp-Session-Id</c>
+/// (those with one stay on their session's replica: <see cref="McpSessionAffinityPolicy"/>). A request whose replica refuses the connection goes to the next replica
 /// (<see cref="NextDestinationOnConnectError"/>), and an active health check on <c>/health</c> takes a dead replica out
 /// of the rotation and puts a restarted one back, as the readiness probe does for a Service. Every attempt is in
 /// <see cref="Log"/>, so a test can tell which replica served each call.
@@ -71,6 +72,13 @@ public sealed class RoundRobinProxy : IAsyncDisposable
             {
                 ClusterId = ClusterId,
                 LoadBalancingPolicy = LoadBalancingPolicies.RoundRobin,
+                SessionAffinity = new SessionAffinityConfig
+                {
+                    Enabled = true,
+                    Policy = McpSessionAffinityPolicy.PolicyName,
+                    FailurePolicy = SessionAffinityConstants.FailurePolicies.Redistribute,
+                    AffinityKeyName = McpSessionAffinityPolicy.Header,
+                },
                 HealthCheck = new HealthCheckConfig
                 {
                     Active = new ActiveHealthCheckConfig
@@ -85,6 +93,7 @@ public sealed class RoundRobinProxy : IAsyncDisposable
                 Destinations = destinations.ToDictionary(d => d.Key, d => new DestinationConfig { Address = d.Value.ToString() }),
             },
         ];
+        builder.Services.AddSingleton<ISessionAffinityPolicy, McpSessionAffinityPolicy>();
         builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
 
         var app = builder.Build();
@@ -153,7 +162,9 @@ public sealed class RoundRobinProxy : IAsyncDisposable
 
     private static async Task RecordAsync(HttpContext context, Func<Task> next, ProxyLog log)
     {
-        var sequence = log.Begin();
+        // A session's GET opens its event stream, which lasts as long as the session.
+        var stream = HttpMethods.IsGet(context.Request.Method);
+        var sequence = log.Begin(stream);
         var started = TimeProvider.System.GetTimestamp();
         try
         {
@@ -168,7 +179,7 @@ public sealed class RoundRobinProxy : IAsyncDisposable
             log.End(new ProxiedRequest(
                 sequence, context.TraceIdentifier, Header(headers, CallTagHeader), Header(headers, "Mcp-Method"), Header(headers, "Mcp-Name"),
                 proxy.ProxiedDestination?.DestinationId ?? "", started, finished, context.Response.StatusCode, error?.ToString(),
-                NextDestinationOnConnectError.ConnectionRefused(context)));
+                NextDestinationOnConnectError.ConnectionRefused(context)), stream);
         }
     }
 

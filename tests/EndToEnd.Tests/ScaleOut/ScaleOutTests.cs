@@ -59,6 +59,37 @@ public sealed class ScaleOutTests(EndToEndAppModel model) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_2025_client_s_session_stays_on_its_replica_while_a_2026_client_s_calls_alternate()
+    {
+        var token = await model.GetTokenAsync(cancellationToken: Cancel);
+        await using var stateless = await Proxy.ConnectAsync(token, cancellationToken: Cancel);
+        var mark = await Proxy.Log.MarkAsync(Cancel);
+        await using var session = await Proxy.ConnectAsync(token, new McpClientOptions { ProtocolVersion = "2025-11-25" }, Cancel);
+        Assert.NotNull(session.SessionId);
+
+        for (var call = 0; call < 4; call++)
+        {
+            using (Proxy.Tag($"session-{call}"))
+            {
+                await session.CallOkAsync("server_info");
+            }
+            using (Proxy.Tag($"stateless-{call}"))
+            {
+                await stateless.CallOkAsync("server_info");
+            }
+        }
+
+        var attempts = await Proxy.Log.SettledAsync(mark, Cancel);
+        var initialize = attempts[0];
+        Assert.All(attempts, attempt => Assert.True(attempt.Succeeded, $"{attempt}"));
+        Assert.All(attempts.Where(a => a.CallTag?.StartsWith("session-", StringComparison.Ordinal) == true),
+            attempt => Assert.Equal(initialize.Destination, attempt.Destination));
+        var stateless2026 = attempts.Where(a => a.CallTag?.StartsWith("stateless-", StringComparison.Ordinal) == true).Select(a => a.Destination).ToList();
+        Assert.Equal(4, stateless2026.Count);
+        Assert.Equal(2, stateless2026.Distinct().Count());
+    }
+
+    [Fact]
     public async Task A_run_started_through_the_proxy_is_read_and_cancelled_by_the_other_replica()
     {
         var token = await model.GetTokenAsync(cancellationToken: Cancel);
