@@ -20,10 +20,10 @@ namespace EndToEnd.Tests.Infrastructure;
 /// <summary>
 /// A plain load balancer in front of the TotService replicas, on loopback: YARP on Kestrel at 127.0.0.1 (a free port),
 /// round robin per request, as the Kubernetes output's Ingress balances requests without an <c>Mcp-Session-Id</c>
-/// (those with one stay on their session's replica: <see cref="McpSessionAffinityPolicy"/>). A request whose replica refuses the connection goes to the next replica
-/// (<see cref="NextDestinationOnConnectError"/>), and an active health check on <c>/health</c> takes a dead replica out
-/// of the rotation and puts a restarted one back, as the readiness probe does for a Service. Every attempt is in
-/// <see cref="Log"/>, so a test can tell which replica served each call.
+/// (those with one stay on their session's replica: <see cref="McpSessionAffinityPolicy"/>). A request whose replica
+/// refuses the connection goes to the next replica (<see cref="NextDestinationOnConnectError"/>), and an active health
+/// check on <c>/health</c> takes a dead replica out of the rotation and puts a restarted one back, as the readiness probe
+/// does for a Service. Every attempt is in <see cref="Log"/>, so a test can tell which replica served each call.
 /// </summary>
 public sealed class RoundRobinProxy : IAsyncDisposable
 {
