@@ -51,6 +51,7 @@ public sealed class ClientModelAcrossReplicasTests(EndToEndAppModel model)
         }
 
         Assert.True(rounds >= 4, $"{rounds} rounds");
+        TestContext.Current.TestOutputHelper?.WriteLine($"game24 on the client's model over multi round-trip requests: {rounds} rounds over {replicas.Count} replicas");
         var view = result.GetProperty("structuredContent");
         Assert.True(view.GetProperty("solved").GetBoolean(), view.GetRawText());
         Assert.Equal("completed", view.GetProperty("state").GetString());

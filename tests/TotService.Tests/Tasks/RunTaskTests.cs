@@ -66,6 +66,7 @@ public sealed class RunTaskTests(RunTaskTests.LoggedHost host) : IClassFixture<R
         var view = result.GetProperty("structuredContent");
         Assert.True(view.GetProperty("solved").GetBoolean(), view.GetRawText());
         Assert.True(rounds >= 4, $"{rounds} rounds");
+        TestContext.Current.TestOutputHelper?.WriteLine($"game24 task on the client's model: {rounds} rounds, {answered.Count} questions");
     }
 
     [Fact]
