@@ -18,6 +18,7 @@ public static class BenchProgram
         ("token", TokenMeasurement.RunAsync),
         ("validation", ValidationMeasurement.RunAsync),
         ("mcp", McpMeasurement.RunAsync),
+        ("mcp2026", McpStatelessMeasurement.RunAsync),
         ("memory", context => { StartupAndMemoryMeasurement.Memory(context); return Task.CompletedTask; }),
         ("rotation", context => RotationMeasurement.RunAsync(context, rotations: 20)),
         ("coldstart", StartupAndMemoryMeasurement.ColdStartAsync),
@@ -29,7 +30,7 @@ public static class BenchProgram
         if (args is ["profile", .. var rest])
         {
             var profile = RunnerArguments.Parse(rest);
-            return await ProfileTarget.RunAsync(profile.Seconds, profile.Settings);
+            return await ProfileTarget.RunAsync(profile.Seconds, profile.Stateless, profile.Settings);
         }
         var options = RunnerArguments.Parse(args);
         var seconds = options.Seconds;
