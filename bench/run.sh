@@ -32,6 +32,8 @@ if ! command -v wrk >/dev/null; then
 fi
 
 dotnet tool restore >/dev/null
+# The official MCP TypeScript SDK's server, a baseline for the 2026-07-28 tools/call row, at its locked version.
+(cd bench/typescript-baseline && npm ci --no-audit --no-fund --loglevel=error)
 if [ "$partial" = true ]; then
   dotnet build bench/Bench.Runner -c Release -warnaserror -nologo -v:q
 else

@@ -41,6 +41,7 @@ public static class KeyServiceAuthenticationExtensions
         services.AddHostedService(provider => provider.GetRequiredService<SigningKeysWarmUp>());
         services.AddHealthChecks().AddCheck<SigningKeysWarmUp>(SigningKeysWarmUp.HealthCheckName, tags: ["ready"]);
         services.AddSingleton<BearerChallenge>();
+        services.AddSingleton<BearerTokenMemo>();
         services.AddSingleton<KeyServiceBearerEvents>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();

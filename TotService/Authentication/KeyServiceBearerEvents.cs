@@ -11,15 +11,25 @@ namespace TotService.Authentication;
 /// RFC 9728 <c>resource_metadata</c> and <c>scope</c>, 403 <c>insufficient_scope</c> for a token without a tot scope.
 /// A refused request is audited once, at its challenge or forbid, and nothing else is logged for it (the exception's
 /// message, multi-line for unknown keys, stays out of the log; the result names the reason). A bad token on an open
-/// path is refused nothing.
+/// path is refused nothing. The token itself comes from <see cref="BearerTokenMemo"/> when the header is a single one.
 /// </summary>
 public sealed class KeyServiceBearerEvents(
     BearerChallenge challenge,
     TotServiceMetrics metrics,
-    AuditLog audit) : JwtBearerEvents
+    AuditLog audit,
+    BearerTokenMemo tokens) : JwtBearerEvents
 {
     // The failure is classified when validation fails and audited at the challenge, which no longer has the reason.
     private static readonly object FailureKey = new();
+
+    public override Task MessageReceived(MessageReceivedContext context)
+    {
+        if (context.Request.Headers.Authorization is { Count: 1 } authorization)
+        {
+            context.Token = tokens.TokenOf(authorization[0]);
+        }
+        return Task.CompletedTask;
+    }
 
     public override Task TokenValidated(TokenValidatedContext context)
     {

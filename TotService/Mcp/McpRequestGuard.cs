@@ -166,7 +166,7 @@ public sealed class McpRequestGuard(
         {
             return false;
         }
-        if (StatelessRequestCheck.CheckBody(message, declared, metaBytes) is { } refusal)
+        if (StatelessRequestCheck.CheckBody(message, declared, body.Span, metaBytes) is { } refusal)
         {
             await RefuseAsync(context, refusal, IdOf(message));
             return false;

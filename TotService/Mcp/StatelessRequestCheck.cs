@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using TotService.Protocol;
@@ -44,13 +44,18 @@ public static class StatelessRequestCheck
         return null;
     }
 
-    public static McpRefusal? CheckBody(JsonRpcMessage message, Declared declared, int metaBytes)
+    /// <summary>
+    /// <paramref name="message"/> is <paramref name="body"/> as the SDK reads it. The properties checked here are read
+    /// from the body's bytes, not through the message's <c>JsonNode</c> params: that would build a dictionary of every
+    /// property of <c>params</c> and of <c>_meta</c> on each request, only to read three of them.
+    /// </summary>
+    public static McpRefusal? CheckBody(JsonRpcMessage message, Declared declared, ReadOnlySpan<byte> body, int metaBytes)
     {
-        var (method, parameters) = message switch
+        var method = message switch
         {
-            JsonRpcRequest request => (request.Method, request.Params),
-            JsonRpcNotification notification => (notification.Method, notification.Params),
-            _ => (null, null),
+            JsonRpcRequest request => request.Method,
+            JsonRpcNotification notification => notification.Method,
+            _ => null,
         };
         if (method is null)
         {
@@ -60,10 +65,22 @@ public static class StatelessRequestCheck
         {
             return HeaderMismatch($"The {McpHeaders.Method} header does not match the method in the request body.");
         }
-        if (RoutingProperty(method) is { } property
-            && !string.Equals(StringProperty(parameters, property), declared.Name, StringComparison.Ordinal))
+        var parameters = JsonBodyProperty.Find(body, JsonBodyProperty.Root(body), "params");
+        if (parameters.IsRepeated)
         {
-            return HeaderMismatch($"The {McpHeaders.Name} header does not match params.{property} in the request body.");
+            return Repeated("params");
+        }
+        if (RoutingProperty(method) is { } property)
+        {
+            var target = JsonBodyProperty.Find(body, parameters, property);
+            if (target.IsRepeated)
+            {
+                return Repeated($"params.{property}");
+            }
+            if (!target.IsString(body, declared.Name))
+            {
+                return HeaderMismatch($"The {McpHeaders.Name} header does not match params.{property} in the request body.");
+            }
         }
         if (metaBytes > MaxMetaBytes)
         {
@@ -78,17 +95,27 @@ public static class StatelessRequestCheck
             return new McpRefusal(StatusCodes.Status404NotFound, (int)McpErrorCode.MethodNotFound,
                 $"Method '{method}' does not exist in protocol version {McpProtocolRevisions.Stateless}: use server/discover instead of initialize and ping, and _meta instead of logging/setLevel.");
         }
-        var meta = (parameters as JsonObject)?["_meta"] as JsonObject;
-        if (StringProperty(meta, MetaKeys.ProtocolVersion) is not { } version)
+        var meta = JsonBodyProperty.Find(body, parameters, "_meta");
+        var version = JsonBodyProperty.Find(body, meta, MetaKeys.ProtocolVersion);
+        if (meta.IsRepeated || version.IsRepeated)
+        {
+            return Repeated(meta.IsRepeated ? "params._meta" : $"params._meta[\"{MetaKeys.ProtocolVersion}\"]");
+        }
+        if (version.Kind != JsonValueKind.String)
         {
             return McpRefusal.BadRequest((int)McpErrorCode.InvalidParams,
                 $"A {McpProtocolRevisions.Stateless} request carries params._meta[\"{MetaKeys.ProtocolVersion}\"] as a string.");
         }
-        if (!McpProtocolRevisions.IsStateless(version))
+        if (!version.IsString(body, McpProtocolRevisions.Stateless))
         {
             return HeaderMismatch($"The {McpHeaders.ProtocolVersion} header does not match params._meta[\"{MetaKeys.ProtocolVersion}\"].");
         }
-        if (meta![MetaKeys.ClientCapabilities] is not JsonObject)
+        var capabilities = JsonBodyProperty.Find(body, meta, MetaKeys.ClientCapabilities);
+        if (capabilities.IsRepeated)
+        {
+            return Repeated($"params._meta[\"{MetaKeys.ClientCapabilities}\"]");
+        }
+        if (capabilities.Kind != JsonValueKind.Object)
         {
             return McpRefusal.BadRequest((int)McpErrorCode.InvalidParams,
                 $"A {McpProtocolRevisions.Stateless} request carries params._meta[\"{MetaKeys.ClientCapabilities}\"] as an object.");
@@ -110,9 +137,9 @@ public static class StatelessRequestCheck
         or RequestMethods.LoggingSetLevel or RequestMethods.ResourcesSubscribe or RequestMethods.ResourcesUnsubscribe;
 #pragma warning restore MCP9005
 
-    /// <summary>A string property; the body's text was checked before (<see cref="McpBodyText"/>), so reading it cannot throw.</summary>
-    private static string? StringProperty(JsonNode? node, string property) =>
-        node is JsonObject obj && obj[property] is JsonValue value && value.TryGetValue(out string? text) ? text : null;
-
     private static McpRefusal HeaderMismatch(string message) => McpRefusal.BadRequest((int)McpErrorCode.HeaderMismatch, message);
+
+    /// <summary>Readers disagree on a repeated name (first or last wins), so the body could say two things at once.</summary>
+    private static McpRefusal Repeated(string path) =>
+        McpRefusal.BadRequest((int)McpErrorCode.InvalidRequest, $"The request body names {path} more than once.");
 }

@@ -28,12 +28,16 @@ public static class BaselineHosts
         return app;
     }
 
-    /// <summary>The MCP half of TotService's composition, minus authentication, authorization, rate limiting and guards.</summary>
-    public static WebApplication BuildMcpHost(this WebApplicationBuilder builder)
+    /// <summary>
+    /// The MCP half of TotService's composition, minus authentication, authorization, rate limiting and guards.
+    /// <see cref="HttpServerSessionMode.Stateful"/> is the baseline for sessions opened with <c>initialize</c>;
+    /// <see cref="HttpServerSessionMode.Stateless"/> the one for protocol version 2026-07-28 requests.
+    /// </summary>
+    public static WebApplication BuildMcpHost(this WebApplicationBuilder builder, HttpServerSessionMode sessionMode)
     {
         builder.AddServiceDefaults();
         builder.Services.AddMcpServer()
-            .WithHttpTransport(transport => transport.SessionMode = HttpServerSessionMode.Stateful)
+            .WithHttpTransport(transport => transport.SessionMode = sessionMode)
             .WithTools<BaselineTools>();
         var app = builder.Build();
         app.MapDefaultEndpoints();

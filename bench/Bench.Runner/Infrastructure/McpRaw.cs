@@ -14,6 +14,18 @@ public static class McpRaw
     public const string WhoAmICall = """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"whoami","arguments":{}}}""";
     public const string Initialize = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1.0"}}}""";
 
+    /// <summary>The stateless revision: no session, every request self-describing in its headers and <c>params._meta</c>.</summary>
+    public const string StatelessProtocolVersion = "2026-07-28";
+
+    /// <summary>
+    /// The newest revision the official TypeScript SDK (1.32.2) speaks: it answers 2026-07-28 with 400 "Unsupported
+    /// protocol version", so its stateless server gets the same body and headers under this version header.
+    /// </summary>
+    public const string TypeScriptProtocolVersion = "2025-11-25";
+
+    /// <summary>whoami as a 2026-07-28 client sends it: the revision, capabilities and client info in <c>params._meta</c>.</summary>
+    public const string StatelessWhoAmICall = """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"whoami","arguments":{},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1.0"}}}}""";
+
     private static readonly HttpClient Client = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     /// <summary>Sends initialize and notifications/initialized; returns the session id.</summary>
@@ -48,13 +60,6 @@ public static class McpRaw
         response.EnsureSuccessStatusCode();
     }
 
-    /// <summary>One whoami call; returns the status and the raw (SSE) body.</summary>
-    public static async Task<(HttpStatusCode Status, string Body)> CallWhoAmIAsync(Uri endpoint, string? bearer, string session, CancellationToken cancellationToken)
-    {
-        using var response = await PostAsync(endpoint, WhoAmICall, bearer, session, cancellationToken);
-        return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
-    }
-
     public static Dictionary<string, string> Headers(string? bearer, string? session)
     {
         var headers = new Dictionary<string, string>
@@ -72,6 +77,40 @@ public static class McpRaw
             headers["Mcp-Session-Id"] = session;
         }
         return headers;
+    }
+
+    /// <summary>The headers a 2026-07-28 client sends with <see cref="StatelessWhoAmICall"/>: method and tool named in <c>Mcp-Method</c> and <c>Mcp-Name</c>.</summary>
+    public static Dictionary<string, string> StatelessHeaders(string? bearer, string protocolVersion = StatelessProtocolVersion)
+    {
+        var headers = Headers(bearer, null);
+        headers["MCP-Protocol-Version"] = protocolVersion;
+        headers["Mcp-Method"] = "tools/call";
+        headers["Mcp-Name"] = "whoami";
+        return headers;
+    }
+
+    /// <summary>Sends exactly what wrk will replay; throws unless the answer is a successful tool result.</summary>
+    public static async Task CheckToolResultAsync(Uri endpoint, WrkRequest replayed, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(replayed.Method), endpoint);
+        if (replayed.Body is not null)
+        {
+            request.Content = new StringContent(replayed.Body, Encoding.UTF8);
+        }
+        foreach (var (name, value) in replayed.Headers ?? new Dictionary<string, string>())
+        {
+            if (!request.Headers.TryAddWithoutValidation(name, value))
+            {
+                request.Content?.Headers.Remove(name);
+                request.Content?.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+        using var response = await Client.SendAsync(request, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK || !body.Contains("\"result\"", StringComparison.Ordinal) || body.Contains("\"isError\":true", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"whoami on {endpoint} did not succeed: {(int)response.StatusCode} {body}");
+        }
     }
 
     public static async Task<HttpResponseMessage> PostAsync(Uri endpoint, string json, string? bearer, string? session, CancellationToken cancellationToken)

@@ -44,6 +44,16 @@ public static class Method
               `AddServiceDefaults()`, log levels and whoami tool shape, but no authentication, authorization, rate
               limiting, scope guard or Host/Origin guard. TotService has no switch to turn
               authentication off, and should not have one.
+            - **MCP 2026-07-28 tools/call**: no session; wrk replays `tools/call whoami` with `MCP-Protocol-Version:
+              2026-07-28`, `Mcp-Method`, `Mcp-Name`, the bearer token and `params._meta` carrying the protocol version,
+              client capabilities and client info (exactly what a 2026-07-28 client sends). Two baselines, each measured
+              alternately with TotService: `bench/Bench.Baseline --mode=mcp-stateless` (as above, with the SDK's
+              `HttpServerSessionMode.Stateless`), and the official MCP TypeScript SDK (`@modelcontextprotocol/sdk`
+              1.32.2 on Node, `bench/typescript-baseline`, installed with `npm ci`): its stateless Streamable HTTP server
+              as the SDK's own example builds it (a server and a transport per request) with the same whoami tool, no
+              authentication. That SDK version speaks protocol versions up to 2025-11-25 and answers 2026-07-28 with
+              400, so it gets the same body and headers with `MCP-Protocol-Version: 2025-11-25`. Node runs JavaScript on
+              one thread, so its server uses at most about one of the two cores.
             - **Rotation**: `POST /admin/keys/rotate` on KeyService replica 0 with a `keys:admin` token (a bench-only
               admin client added to the model). Publication: the runner polls every KeyService replica's JWKS every 5 ms
               until it lists the new kid. Acceptance: a new key signs only after the propagation time, so the runner

@@ -3,34 +3,36 @@ using System.Globalization;
 namespace Bench.Runner.Infrastructure;
 
 /// <summary>
-/// <c>Bench.Runner.dll profile [seconds] [--set=resource:NAME=VALUE ...]</c>: the MCP whoami load on TotService (1 instance) and then on the baseline MCP
-/// host, printing for each the requests per second, server CPU time per request and managed bytes allocated per
+/// <c>Bench.Runner.dll profile [seconds] [--stateless] [--set=resource:NAME=VALUE ...]</c>: the MCP whoami load on TotService (1 instance) and then on the baseline MCP
+/// host (with <c>--stateless</c>: the protocol version 2026-07-28 call, and the SDK's stateless host), printing for each the requests per second, server CPU time per request and managed bytes allocated per
 /// request (from the process's own <c>/metrics</c>). Allocation per request does not depend on other load on the
 /// machine, so it shows the effect of a change on the hot path in one short run. The PIDs are printed first, so a
 /// profiler (e.g. <c>dotnet-trace collect -p PID</c>) can attach. Not part of the report.
 /// </summary>
 public static class ProfileTarget
 {
-    public static async Task<int> RunAsync(int seconds, IReadOnlyList<(string Resource, string Name, string Value)> settings)
+    public static async Task<int> RunAsync(int seconds, bool stateless, IReadOnlyList<(string Resource, string Name, string Value)> settings)
     {
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         await using var app = await BenchApp.StartAsync(instances: 1, settings, cancel.Token);
         await using var baseline = await BaselineProcess.StartAsync("/health",
-            ["--mode=mcp", .. ServiceLogLevels.Arguments("TotService")], cancel.Token);
+            [stateless ? "--mode=mcp-stateless" : "--mode=mcp", .. ServiceLogLevels.Arguments("TotService")], cancel.Token);
         var token = await app.GetTokenAsync(cancel.Token);
         var service = app.McpEndpoint(0);
         var reference = new Uri(baseline.BaseAddress, "/mcp");
         Console.WriteLine($"totservice pid {app.PidOf("totservice", 0)} at {service}, baseline pid {baseline.Pid} at {reference}");
 
-        await MeasureAsync("totservice", service, token, app.PidOf("totservice", 0), seconds, cancel.Token);
-        await MeasureAsync("baseline", reference, null, baseline.Pid, seconds, cancel.Token);
+        await MeasureAsync("totservice", service, token, app.PidOf("totservice", 0), seconds, stateless, cancel.Token);
+        await MeasureAsync("baseline", reference, null, baseline.Pid, seconds, stateless, cancel.Token);
         return 0;
     }
 
-    private static async Task MeasureAsync(string name, Uri endpoint, string? token, int pid, int seconds, CancellationToken cancellationToken)
+    private static async Task MeasureAsync(string name, Uri endpoint, string? token, int pid, int seconds, bool stateless, CancellationToken cancellationToken)
     {
-        var session = await McpRaw.OpenSessionAsync(endpoint, token, cancellationToken);
-        var request = new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(token, session));
+        var request = stateless
+            ? new WrkRequest("POST", McpRaw.StatelessWhoAmICall, McpRaw.StatelessHeaders(token))
+            : new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(token, await McpRaw.OpenSessionAsync(endpoint, token, cancellationToken)));
+        await McpRaw.CheckToolResultAsync(endpoint, request, cancellationToken);
         var metrics = new Uri(endpoint, "/metrics");
         await Measurements.BenchContext.WarmUpAsync(endpoint, request, 64, Measurements.BenchContext.DefaultWarmup, cancellationToken);
 

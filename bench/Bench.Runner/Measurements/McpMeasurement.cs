@@ -20,15 +20,17 @@ public static class McpMeasurement
         var baselineEndpoint = new Uri(baseline.BaseAddress, "/mcp");
         var serviceSession = await McpRaw.OpenSessionAsync(serviceEndpoint, token, context.CancellationToken);
         var baselineSession = await McpRaw.OpenSessionAsync(baselineEndpoint, null, context.CancellationToken);
-        await CheckAsync(serviceEndpoint, token, serviceSession, context.CancellationToken);
-        await CheckAsync(baselineEndpoint, null, baselineSession, context.CancellationToken);
+        var serviceRequest = new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(token, serviceSession));
+        var baselineRequest = new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(null, baselineSession));
+        await McpRaw.CheckToolResultAsync(serviceEndpoint, serviceRequest, context.CancellationToken);
+        await McpRaw.CheckToolResultAsync(baselineEndpoint, baselineRequest, context.CancellationToken);
 
         // Diagnostic: a log line per request would be a hot-path cost of its own (console and OpenTelemetry logging).
         var loadStarted = DateTimeOffset.UtcNow;
         var baselineLinesBefore = baseline.OutputLines;
         var (service, reference) = await context.CompareAsync(
-            (serviceEndpoint, new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(token, serviceSession))), app.PidOf("totservice", 0),
-            (baselineEndpoint, new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(null, baselineSession))), baseline.Pid);
+            (serviceEndpoint, serviceRequest), app.PidOf("totservice", 0),
+            (baselineEndpoint, baselineRequest), baseline.Pid);
         var lines = app.TotServices.SelectMany(resource => app.Logs.Lines(resource)).Where(line => line.Time >= loadStarted).Select(line => line.Text).ToList();
         var logged = lines.Count;
         var samples = lines.Select(text => text.Length > 160 ? text[..160] : text).Distinct().Take(8).ToList();
@@ -49,17 +51,8 @@ public static class McpMeasurement
         context.Report.Add(CpuRow("MCP tools/call whoami: server CPU time per request (user + system)", service, reference));
         context.BaselineRssMiB["mcp"] = ProcStats.RssBytes(baseline.Pid) / 1048576.0;
 
-        await McpProfile.RunAsync(context,
-            (serviceEndpoint, new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(token, serviceSession)), app.PidOf("totservice", 0)),
-            (baselineEndpoint, new WrkRequest("POST", McpRaw.WhoAmICall, McpRaw.Headers(null, baselineSession)), baseline.Pid));
-    }
-
-    private static async Task CheckAsync(Uri endpoint, string? token, string session, CancellationToken cancellationToken)
-    {
-        var (status, body) = await McpRaw.CallWhoAmIAsync(endpoint, token, session, cancellationToken);
-        if ((int)status != 200 || !body.Contains("\"result\"", StringComparison.Ordinal) || body.Contains("\"isError\":true", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"whoami on {endpoint} did not succeed: {(int)status} {body}");
-        }
+        await McpProfile.RunAsync(context, "where an authenticated tools/call on a session spends its time", "mcp",
+            (serviceEndpoint, serviceRequest, app.PidOf("totservice", 0)),
+            (baselineEndpoint, baselineRequest, baseline.Pid));
     }
 }

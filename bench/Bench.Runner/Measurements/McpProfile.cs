@@ -37,7 +37,9 @@ public static class McpProfile
             ["Microsoft.AspNetCore", "Microsoft.Extensions", "System.Net", "System.IO.Pipelines"], Generic: true),
     ];
 
-    public static async Task RunAsync(BenchContext context, (Uri Url, WrkRequest Request, int Pid) service, (Uri Url, WrkRequest Request, int Pid) baseline)
+    /// <summary>Traces both sides and adds the report section "Profile: <paramref name="title"/>"; <paramref name="stem"/> names the trace files.</summary>
+    public static async Task RunAsync(BenchContext context, string title, string stem,
+        (Uri Url, WrkRequest Request, int Pid) service, (Uri Url, WrkRequest Request, int Pid) baseline)
     {
         var directory = Path.Combine(RepositoryPaths.Root, "bench", ".artifacts", "profile");
         var traced = new List<(ManagedTimeProfile Profile, WrkResult Load, double AllocatedPerRequest)>();
@@ -45,12 +47,12 @@ public static class McpProfile
         {
             var duration = context.Duration + TimeSpan.FromSeconds(1);
             var metrics = new Uri(side.Url, "/metrics");
-            var trace = await ThreadTimeTrace.StartAsync(side.Pid, duration, Path.Combine(directory, "mcp-" + name), context.CancellationToken);
+            var trace = await ThreadTimeTrace.StartAsync(side.Pid, duration, Path.Combine(directory, stem + "-" + name), context.CancellationToken);
             var allocatedBefore = await ManagedAllocations.TotalBytesAsync(metrics, context.CancellationToken);
             var load = await Wrk.RunAsync(side.Url, side.Request, BenchContext.Connections, context.Duration, context.CancellationToken);
             var allocated = (await ManagedAllocations.TotalBytesAsync(metrics, context.CancellationToken) - allocatedBefore) / load.Requests;
             var profile = ManagedTimeProfile.Read(await trace, Owners);
-            Console.WriteLine($"  traced {name}: {load}; {profile.TotalMilliseconds * 1000 / load.Requests:0.0} us managed thread time/request; {allocated:0} B allocated/request");
+            Console.WriteLine($"  traced {stem} {name}: {load}; {profile.TotalMilliseconds * 1000 / load.Requests:0.0} us managed thread time/request; {allocated:0} B allocated/request");
             traced.Add((profile, load, allocated));
         }
 
@@ -79,6 +81,6 @@ public static class McpProfile
             $"| **All managed code** | **{F(serviceTotal, "0.0")} us** | **{F(baselineTotal, "0.0")} us** | **{F(serviceTotal - baselineTotal, "+0.0;-0.0;0.0")} us** |");
         table.AppendLine(CultureInfo.InvariantCulture,
             $"| Managed heap allocated per request (the service's own `/metrics`) | {F(serviceAllocated, "0")} B | {F(baselineAllocated, "0")} B | {F(serviceAllocated - baselineAllocated, "+0;-0;0")} B |");
-        context.Report.Section("Profile: where an authenticated tools/call spends its time", table.ToString());
+        context.Report.Section("Profile: " + title, table.ToString());
     }
 }

@@ -87,26 +87,49 @@ public sealed class Protocol2026RequestCheckTests
     [InlineData("server/discover", null, """{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{"sampling":{}}}}""", null)]
     public void The_body_must_say_what_the_headers_said(string method, string? name, string parameters, int? expectedCode)
     {
-        var message = McpRequestReader.TryRead(Encoding.UTF8.GetBytes(
-            $$"""{"jsonrpc":"2.0","id":1,"method":"{{method}}","params":{{parameters.Replace("META", Meta, StringComparison.Ordinal)}}}"""))!;
+        Assert.Equal(expectedCode, Check(method, name, parameters)?.Code);
+    }
 
-        var refusal = StatelessRequestCheck.CheckBody(message, new StatelessRequestCheck.Declared(method, name), metaBytes: 100);
+    [Theory]
+    [InlineData("""{"n\u0061me":"whoami","_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-\u0032\u0038","io.modelcontextprotocol/clientCapabilities":{}}}""")]
+    [InlineData("""{"arguments":{"name":"server_info","_meta":{}},"name":"whoami","_meta":META}""")]
+    public void Escaped_names_and_values_match_and_nested_look_alikes_do_not(string parameters) =>
+        Assert.Null(Check("tools/call", "whoami", parameters));
 
-        Assert.Equal(expectedCode, refusal?.Code);
+    [Theory]
+    [InlineData("""{"name":"server_info","name":"whoami","_meta":META}""")]
+    [InlineData("""{"name":"whoami","_meta":META,"_meta":META}""")]
+    [InlineData("""{"name":"whoami","_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}""")]
+    public void A_property_the_check_reads_named_twice_is_an_invalid_request(string parameters)
+    {
+        var refusal = Check("tools/call", "whoami", parameters);
+
+        Assert.Equal(400, refusal?.Status);
+        Assert.Equal(-32600, refusal?.Code);
     }
 
     [Fact]
     public void A_method_header_that_differs_from_the_body_is_refused()
     {
-        var message = McpRequestReader.TryRead(Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"whoami","_meta":""" + Meta + "}}"))!;
-        Assert.Equal(-32020, StatelessRequestCheck.CheckBody(message, new StatelessRequestCheck.Declared("tools/list", null), 100)?.Code);
+        var body = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"whoami","_meta":""" + Meta + "}}");
+        var message = McpRequestReader.TryRead(body)!;
+        Assert.Equal(-32020, StatelessRequestCheck.CheckBody(message, new StatelessRequestCheck.Declared("tools/list", null), body, 100)?.Code);
     }
 
     [Fact]
     public void A_huge_meta_is_refused_as_invalid_params()
     {
-        var message = McpRequestReader.TryRead(Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":""" + Meta + "}}"))!;
-        var refusal = StatelessRequestCheck.CheckBody(message, new StatelessRequestCheck.Declared(RequestMethods.ToolsList, null), StatelessRequestCheck.MaxMetaBytes + 1);
+        var body = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":""" + Meta + "}}");
+        var message = McpRequestReader.TryRead(body)!;
+        var refusal = StatelessRequestCheck.CheckBody(message, new StatelessRequestCheck.Declared(RequestMethods.ToolsList, null), body, StatelessRequestCheck.MaxMetaBytes + 1);
         Assert.Equal(-32602, refusal?.Code);
+    }
+
+    private static McpRefusal? Check(string method, string? name, string parameters)
+    {
+        var body = Encoding.UTF8.GetBytes(
+            $$"""{"jsonrpc":"2.0","id":1,"method":"{{method}}","params":{{parameters.Replace("META", Meta, StringComparison.Ordinal)}}}""");
+        var message = McpRequestReader.TryRead(body)!;
+        return StatelessRequestCheck.CheckBody(message, new StatelessRequestCheck.Declared(method, name), body, metaBytes: 100);
     }
 }
