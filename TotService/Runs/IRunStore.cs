@@ -16,8 +16,11 @@ public interface IRunStore
     /// <summary>Overwrites the record; only the executing replica writes a live run.</summary>
     Task SaveAsync(RunRecord run, CancellationToken cancellationToken);
 
-    /// <summary>Replaces <paramref name="expected"/> by <paramref name="replacement"/> only if the record is unchanged and nobody holds the lease.</summary>
-    Task<bool> TryReplaceLostAsync(RunRecord expected, RunRecord replacement, CancellationToken cancellationToken);
+    /// <summary>
+    /// Replaces <paramref name="expected"/> by <paramref name="replacement"/> only if the record is unchanged and nobody
+    /// holds the lease; with <paramref name="leaseHolder"/>, that replica takes the lease in the same step.
+    /// </summary>
+    Task<bool> TryReplaceLostAsync(RunRecord expected, RunRecord replacement, CancellationToken cancellationToken, string? leaseHolder = null);
 
     /// <summary>
     /// Stores the result and counts its bytes in the owner's usage, atomically; false (nothing written) when the

@@ -11,7 +11,7 @@ namespace TotService.Runs;
 /// runs as users see them, queueing and lost replicas included). Prometheus: <c>totmcp_tot_runs_total</c>,
 /// <c>totmcp_tot_runs_active</c>, <c>totmcp_tot_runs_rejected_total</c>, <c>totmcp_tot_run_duration_seconds</c>,
 /// <c>totmcp_tot_client_run_bytes</c>, <c>totmcp_tot_run_result_bytes</c>, <c>totmcp_tot_runs_evicted_total</c>,
-/// <c>totmcp_tot_client_model_rounds_total</c>, <c>totmcp_tot_client_model_questions_total</c>, <c>totmcp_tot_client_model_transcript_bytes</c>.
+/// <c>totmcp_tot_runs_adopted_total</c>, <c>totmcp_tot_client_model_rounds_total</c>, <c>totmcp_tot_client_model_questions_total</c>, <c>totmcp_tot_client_model_transcript_bytes</c>.
 /// </summary>
 public sealed class RunMetrics
 {
@@ -24,6 +24,7 @@ public sealed class RunMetrics
     private readonly Histogram<long> _clientResultBytes;
     private readonly Histogram<long> _resultBytes;
     private readonly Counter<long> _evicted;
+    private readonly Counter<long> _adopted;
     private readonly Counter<long> _rounds;
     private readonly Counter<long> _questions;
     private readonly Histogram<long> _transcriptBytes;
@@ -45,6 +46,8 @@ public sealed class RunMetrics
             "Bytes of one stored run result, trace included.");
         _evicted = meter.CreateCounter<long>("totmcp.tot.runs.evicted", "{run}",
             "Finished runs deleted to keep their client within MaxStoredRunBytesPerClient.");
+        _adopted = meter.CreateCounter<long>("totmcp.tot.runs.adopted", "{run}",
+            "Runs restarted by this replica because the replica executing them went away (their lease lapsed).");
         _rounds = meter.CreateCounter<long>("totmcp.tot.client_model.rounds", "{round}",
             "Rounds of runs on a client's model without a session, by outcome (asked, finished, stale, over_budget).");
         _questions = meter.CreateCounter<long>("totmcp.tot.client_model.questions", "{question}",
@@ -94,6 +97,9 @@ public sealed class RunMetrics
     }
 
     public void Evicted() => _evicted.Add(1);
+
+    /// <summary>A replica restarted a run whose executing replica went away.</summary>
+    public void Adopted() => _adopted.Add(1);
 
     public void Rejected(string reason) => _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
 

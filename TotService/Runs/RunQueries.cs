@@ -4,9 +4,9 @@ using ModelContextProtocol;
 namespace TotService.Runs;
 
 /// <summary>
-/// Reads runs for their owner on any replica. A live run whose executing replica stopped renewing its lease, or whose
-/// client stopped answering its model questions, is marked failed here, by whichever replica looks first, so no run
-/// stays live forever.
+/// Reads runs for their owner on any replica. A live run whose executing replica stopped renewing its lease is taken
+/// over by whichever replica looks first (<see cref="RunAdoption"/>: restarted there), or marked failed when it cannot
+/// be; one whose client stopped answering its model questions is marked failed. So no run stays live forever.
 /// </summary>
 public sealed class RunQueries(
     IRunStore store,
@@ -14,7 +14,8 @@ public sealed class RunQueries(
     LocalRuns local,
     RunMetrics metrics,
     IOptions<RunOptions> options,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    RunAdoption? adoption = null)
 {
     public const string LeaseExpiredError = "The executing replica stopped (lease expired) before the run finished.";
 
@@ -57,6 +58,10 @@ public sealed class RunQueries(
             return record;
         }
 
+        if (record.State != RunState.Waiting && adoption is not null && await adoption.TryAdoptAsync(record, cancellationToken) is { } restarted)
+        {
+            return restarted;
+        }
         var now = timeProvider.GetUtcNow();
         var failed = record with
         {

@@ -24,7 +24,11 @@ public static class RunServiceCollectionExtensions
         services.AddSingleton<RunExecutor>();
         services.AddHostedService(sp => sp.GetRequiredService<RunExecutor>());
         services.AddHostedService<RunLeaseKeeper>();
-        services.AddSingleton<RunQueries>();
+        services.AddSingleton<RunAdoption>();
+        services.AddSingleton<RunQueries>(sp => new RunQueries(
+            sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<IModelTranscriptStore>(), sp.GetRequiredService<LocalRuns>(),
+            sp.GetRequiredService<RunMetrics>(), sp.GetRequiredService<IOptions<RunOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<RunAdoption>()));
         services.AddSingleton<RunCommands>();
         services.AddSingleton<ClientModelRuns>();
         return builder;

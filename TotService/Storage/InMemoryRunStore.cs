@@ -46,7 +46,7 @@ public sealed class InMemoryRunStore(IOptions<RunOptions> options, TimeProvider 
         return Task.CompletedTask;
     }
 
-    public Task<bool> TryReplaceLostAsync(RunRecord expected, RunRecord replacement, CancellationToken cancellationToken)
+    public Task<bool> TryReplaceLostAsync(RunRecord expected, RunRecord replacement, CancellationToken cancellationToken, string? leaseHolder = null)
     {
         lock (_gate)
         {
@@ -55,6 +55,10 @@ public sealed class InMemoryRunStore(IOptions<RunOptions> options, TimeProvider 
                 return Task.FromResult(false);
             }
             _runs[expected.Id] = new(replacement, timeProvider.GetUtcNow() + Settings.Ttl);
+            if (leaseHolder is not null)
+            {
+                _leases[expected.Id] = timeProvider.GetUtcNow() + Settings.LeaseDuration;
+            }
             return Task.FromResult(true);
         }
     }

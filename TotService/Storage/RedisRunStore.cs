@@ -39,7 +39,7 @@ public sealed class RedisRunStore(IConnectionMultiplexer redis, IOptions<RunOpti
     public Task SaveAsync(RunRecord run, CancellationToken cancellationToken) =>
         Db.StringSetAsync(StorageKeys.Run(run.Id), StorageJson.Serialize(run), Settings.Ttl);
 
-    public async Task<bool> TryReplaceLostAsync(RunRecord expected, RunRecord replacement, CancellationToken cancellationToken)
+    public async Task<bool> TryReplaceLostAsync(RunRecord expected, RunRecord replacement, CancellationToken cancellationToken, string? leaseHolder = null)
     {
         var key = StorageKeys.Run(expected.Id);
         var current = await Db.StringGetAsync(key);
@@ -51,6 +51,10 @@ public sealed class RedisRunStore(IConnectionMultiplexer redis, IOptions<RunOpti
         transaction.AddCondition(Condition.StringEqual(key, current));
         transaction.AddCondition(Condition.KeyNotExists(StorageKeys.RunLease(expected.Id)));
         _ = transaction.StringSetAsync(key, StorageJson.Serialize(replacement), Settings.Ttl);
+        if (leaseHolder is not null)
+        {
+            _ = transaction.StringSetAsync(StorageKeys.RunLease(expected.Id), leaseHolder, Settings.LeaseDuration);
+        }
         return await transaction.ExecuteAsync();
     }
 

@@ -91,7 +91,7 @@ public sealed class ReplicaKillTests(EndToEndAppModel model)
             var attempts = await proxy.Log.SettledAsync(cancellationToken: Cancel);
             AssertOnlyCallsInFlightOnTheVictimFailed(journal.Calls, attempts, victim, killStart, killConfirmed);
             AssertRefusedRequestsWentToTheSurvivor(attempts, victim, survivor);
-            await AssertEveryRunAnswersAsync(proxy, tokens, runs, attempts, testStart, victim, killConfirmed);
+            await AssertEveryRunAnswersAsync(proxy, tokens, runs, testStart);
             Assert.All(await proxy.Log.SettledAsync(attempts[^1].Sequence + 1, Cancel), a => Assert.Equal(survivor, a.Destination));
             output?.WriteLine($"runs settled at {clock.Elapsed.TotalSeconds:0.0} s");
         }
@@ -136,11 +136,11 @@ public sealed class ReplicaKillTests(EndToEndAppModel model)
 
     /// <summary>
     /// Every run of the test answers from the survivor, those the clients know and any a start that failed in flight
-    /// created: completed, or, when the dead replica held it, failed for its lost lease.
+    /// created, and completes: a run the dead replica held is taken over once its lease lapses.
     /// </summary>
     private static async Task AssertEveryRunAnswersAsync(
         RoundRobinProxy proxy, Dictionary<string, string> tokens, ConcurrentDictionary<string, (string Subject, string StartTag)> runs,
-        IReadOnlyList<ProxiedRequest> attempts, DateTimeOffset testStart, string victim, long killConfirmed)
+        DateTimeOffset testStart)
     {
         var outcomes = new Dictionary<string, int>();
         var listed = 0;
@@ -156,17 +156,9 @@ public sealed class ReplicaKillTests(EndToEndAppModel model)
                 // A run the killed replica held keeps its last state until its lease (10 s) runs out.
                 var end = await TotRunTests.WaitForEndAsync(owner, runId, pollMilliseconds: 250, timeoutSeconds: 40);
                 var state = end.Str("state");
-                if (state == "failed")
-                {
-                    Assert.Contains("lease expired", end.Str("error"), StringComparison.Ordinal);
-                    var start = runs.TryGetValue(runId, out var known) ? attempts.LastOrDefault(a => a.CallTag == known.StartTag) : null;
-                    Assert.True(start is null || (start.Destination == victim && start.Started <= killConfirmed),
-                        $"run {runId} lost its lease but was started on {start?.Destination}");
-                }
-                else
-                {
-                    Assert.Equal("completed", state);
-                }
+                // No run is lost: one the killed replica held is taken over by the survivor once its lease lapses and
+                // searched again there.
+                Assert.True(state == "completed", $"run {runId} ended {state}: {end.GetRawText()}");
                 outcomes[state] = outcomes.GetValueOrDefault(state) + 1;
             }
         }

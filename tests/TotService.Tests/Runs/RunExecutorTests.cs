@@ -81,8 +81,8 @@ public sealed class RunExecutorTests
 
         public Task SaveAsync(RunRecord run, CancellationToken cancellationToken) => inner.SaveAsync(run, cancellationToken);
 
-        public Task<bool> TryReplaceLostAsync(RunRecord expected, RunRecord replacement, CancellationToken cancellationToken) =>
-            inner.TryReplaceLostAsync(expected, replacement, cancellationToken);
+        public Task<bool> TryReplaceLostAsync(RunRecord expected, RunRecord replacement, CancellationToken cancellationToken, string? leaseHolder = null) =>
+            inner.TryReplaceLostAsync(expected, replacement, cancellationToken, leaseHolder);
 
         public async Task<bool> TrySaveResultAsync(RunResultWrite write, CancellationToken cancellationToken)
         {

@@ -106,6 +106,35 @@ public sealed class RunReplicationTests(RedisServer redis) : IClassFixture<Redis
     }
 
     [Fact]
+    public async Task A_run_on_the_domain_solver_whose_replica_went_away_is_taken_over_and_completed_by_the_next_reader()
+    {
+        await using var reader = await RunReplica.StartAsync(redis.Connection, FastLeases);
+        var store = (TotService.Runs.IRunStore)reader.Services.GetService(typeof(TotService.Runs.IRunStore))!;
+        var owner = Owner();
+        var orphan = new RunRecord
+        {
+            Id = RunIds.New(), Owner = owner, State = RunState.Running, Task = "4 9 10 13", Domain = "game24",
+            Provider = TotService.Engine.Providers.ProviderKind.Domain, Settings = new TotService.Engine.Search.SearchSettings(),
+            CreatedAt = DateTimeOffset.UtcNow, StartedAt = DateTimeOffset.UtcNow, Replica = "dead-replica", NodesExpanded = 3,
+        };
+        await store.CreateAsync(orphan, "dead-replica", CancellationToken.None);
+
+        // Once the 1 s lease has run out, the next read restarts the search on the reader's replica under the same id.
+        var adopted = await Eventually.UntilAsync(
+            cancellation => reader.Queries.GetOwnedAsync(orphan.Id, owner, cancellation), read => read.Replica != "dead-replica",
+            TestSettings.Timeout, "the orphan to be taken over", read => $"{read.State} on {read.Replica}", interval: TimeSpan.FromMilliseconds(100),
+            cancellationToken: TestContext.Current.CancellationToken);
+        Assert.NotEqual(RunState.Failed, adopted.State);
+        var done = await Eventually.UntilAsync(
+            cancellation => reader.Queries.GetOwnedAsync(orphan.Id, owner, cancellation), read => !read.State.IsLive(),
+            TestSettings.Timeout, "the restarted run to finish", read => read.State.ToString(), cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(RunState.Completed, done.State);
+        Assert.True(done.Solved);
+        Assert.NotNull(await store.GetResultAsync(orphan.Id, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task The_per_client_limit_holds_across_replicas()
     {
         var limit = new Dictionary<string, string?> { ["TotService:Runs:MaxConcurrentPerClient"] = "1" };
