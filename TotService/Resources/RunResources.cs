@@ -28,7 +28,7 @@ public sealed class RunResources(RunQueries queries, RunResultReader results)
     [RequiresScope(TotScopes.Read)]
     public async Task<ReadResourceResult> Run(
         RequestContext<ReadResourceRequestParams> context,
-        [Description("The run id returned by tot_start_run (run_ + 32 hex digits).")] string runId,
+        [Description(RunArgumentDescriptions.RunId)] string runId,
         CancellationToken cancellationToken = default)
     {
         var run = await queries.GetOwnedAsync(runId, Caller.Owner(context), cancellationToken);
@@ -42,7 +42,7 @@ public sealed class RunResources(RunQueries queries, RunResultReader results)
     [RequiresScope(TotScopes.Read)]
     public async Task<ReadResourceResult> Tree(
         RequestContext<ReadResourceRequestParams> context,
-        [Description("The run id returned by tot_start_run (run_ + 32 hex digits).")] string runId,
+        [Description(RunArgumentDescriptions.RunId)] string runId,
         CancellationToken cancellationToken = default)
     {
         var (_, result) = await results.ReadAsync(runId, Caller.Owner(context), cancellationToken);

@@ -33,11 +33,6 @@ public sealed class RunTasks(
     RunResultReader results,
     IOptions<RunOptions> options)
 {
-    public const string Extension = TaskMethods.Extension;
-    public const string Get = TaskMethods.Get;
-    public const string Update = TaskMethods.Update;
-    public const string Cancel = TaskMethods.Cancel;
-
     private static readonly JsonSerializerOptions Json = McpJsonUtilities.DefaultOptions;
 
     /// <summary>Advertises the extension and registers the wire methods and the tool filter.</summary>
@@ -45,11 +40,11 @@ public sealed class RunTasks(
     {
         server.Capabilities ??= new ServerCapabilities();
         var extensions = server.Capabilities.Extensions ??= new Dictionary<string, object>();
-        extensions[Extension] = new JsonObject();
+        extensions[TaskMethods.Extension] = new JsonObject();
         var handlers = server.RequestHandlers ??= [];
-        handlers.Add(new McpServerRequestHandler { Method = Get, RoutingNameParameter = "taskId", Handler = GetAsync });
-        handlers.Add(new McpServerRequestHandler { Method = Update, RoutingNameParameter = "taskId", Handler = UpdateAsync });
-        handlers.Add(new McpServerRequestHandler { Method = Cancel, RoutingNameParameter = "taskId", Handler = CancelAsync });
+        handlers.Add(new McpServerRequestHandler { Method = TaskMethods.Get, RoutingNameParameter = "taskId", Handler = GetAsync });
+        handlers.Add(new McpServerRequestHandler { Method = TaskMethods.Update, RoutingNameParameter = "taskId", Handler = UpdateAsync });
+        handlers.Add(new McpServerRequestHandler { Method = TaskMethods.Cancel, RoutingNameParameter = "taskId", Handler = CancelAsync });
         server.Filters.Request.CallToolWithAlternateFilters.Add(AsTask);
     }
 
@@ -178,7 +173,7 @@ public sealed class RunTasks(
         if (!DeclaresExtension(request))
         {
             throw new McpProtocolException(
-                $"{request.Method} belongs to the {Extension} extension: declare it in this request's _meta client capabilities (extensions).",
+                $"{request.Method} belongs to the {TaskMethods.Extension} extension: declare it in this request's _meta client capabilities (extensions).",
                 McpErrorCode.MissingRequiredClientCapability);
         }
         var taskId = request.Params is JsonObject parameters && parameters["taskId"] is JsonValue value && value.TryGetValue(out string? id) ? id : null;
@@ -218,6 +213,6 @@ public sealed class RunTasks(
     }
 
     private static bool DeclaresExtension(JsonRpcRequest request) =>
-        request.Context?.ClientCapabilities?.Extensions?.ContainsKey(Extension) == true;
+        request.Context?.ClientCapabilities?.Extensions?.ContainsKey(TaskMethods.Extension) == true;
 }
 #pragma warning restore MCPEXP002

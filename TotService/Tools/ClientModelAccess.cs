@@ -11,17 +11,13 @@ namespace TotService.Tools;
 /// </summary>
 public sealed record ClientModelAccess(bool PerRequest, bool OffersModel, bool OffersTasks)
 {
-    public const string TasksExtension = TaskMethods.Extension;
-
     public static ClientModelAccess Of(RequestContext<CallToolRequestParams> context)
     {
         var perRequest = context.JsonRpcRequest.Context?.ProtocolVersion == McpProtocolRevisions.Stateless;
-        var capabilities = perRequest ? context.JsonRpcRequest.Context?.ClientCapabilities : SessionCapabilities(context.Server);
+        var capabilities = perRequest ? context.JsonRpcRequest.Context?.ClientCapabilities : context.Server.ClientCapabilities;
 #pragma warning disable MCP9005 // sampling is deprecated by 2026-07-28 but is still how a client lends its model
         var offersModel = capabilities?.Sampling is not null;
 #pragma warning restore MCP9005
-        return new ClientModelAccess(perRequest, offersModel, perRequest && capabilities?.Extensions?.ContainsKey(TasksExtension) == true);
+        return new ClientModelAccess(perRequest, offersModel, perRequest && capabilities?.Extensions?.ContainsKey(TaskMethods.Extension) == true);
     }
-
-    private static ClientCapabilities? SessionCapabilities(McpServer server) => server.ClientCapabilities;
 }

@@ -6,6 +6,8 @@ namespace TotService.Tools;
 /// </summary>
 internal static class RunArgumentDescriptions
 {
+    public const string RunId = "The run id returned by tot_start_run (run_ + 32 hex digits).";
+
     public const string Task = "The problem to think about, at most 10000 characters. For game24: four numbers 1-13, e.g. \"4 9 10 13\".";
 
     public const string Constraints = "Optional constraints on the answer, at most 10000 characters.";

@@ -22,7 +22,7 @@ public sealed class RunQueryTools(RunQueries queries, RunResultReader results)
     [RequiresScope(TotScopes.Read)]
     public async Task<CallToolResult> RunStatus(
         RequestContext<CallToolRequestParams> context,
-        [Description("The run id returned by tot_start_run (run_ + 32 hex digits).")] string runId,
+        [Description(RunArgumentDescriptions.RunId)] string runId,
         CancellationToken cancellationToken = default)
     {
         var view = RunStatusView.From(await queries.GetOwnedAsync(runId, Caller.Owner(context), cancellationToken));
@@ -35,7 +35,7 @@ public sealed class RunQueryTools(RunQueries queries, RunResultReader results)
     [RequiresScope(TotScopes.Read)]
     public async Task<CallToolResult> RunResult(
         RequestContext<CallToolRequestParams> context,
-        [Description("The run id returned by tot_start_run (run_ + 32 hex digits).")] string runId,
+        [Description(RunArgumentDescriptions.RunId)] string runId,
         CancellationToken cancellationToken = default)
     {
         var (run, result) = await results.ReadAsync(runId, Caller.Owner(context), cancellationToken);
@@ -50,7 +50,7 @@ public sealed class RunQueryTools(RunQueries queries, RunResultReader results)
     [RequiresScope(TotScopes.Read)]
     public async Task<CallToolResult> RunTrace(
         RequestContext<CallToolRequestParams> context,
-        [Description("The run id returned by tot_start_run (run_ + 32 hex digits).")] string runId,
+        [Description(RunArgumentDescriptions.RunId)] string runId,
         CancellationToken cancellationToken = default)
     {
         var (run, result) = await results.ReadAsync(runId, Caller.Owner(context), cancellationToken);

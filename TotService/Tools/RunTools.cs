@@ -9,6 +9,7 @@ using TotService.Engine;
 using TotService.Engine.Providers;
 using TotService.Engine.Search;
 using TotService.Identity;
+using TotService.Protocol;
 using TotService.Runs;
 
 namespace TotService.Tools;
@@ -63,7 +64,7 @@ public sealed class RunTools(
             {
                 throw new McpException(
                     "Without a session a run on your model advances only with your answers: call tot_solve (one round trip per search step), " +
-                    $"or declare the {ClientModelAccess.TasksExtension} extension to get a task.");
+                    $"or declare the {TaskMethods.Extension} extension to get a task.");
             }
             record = (await clientModelRuns.StartAsync(Caller.Owner(context), plan.Problem, plan.Domain, plan.Settings, cancellationToken)).Run;
         }
@@ -201,7 +202,7 @@ public sealed class RunTools(
     [RequiresScope(TotScopes.Write)]
     public async Task<CallToolResult> CancelRun(
         RequestContext<CallToolRequestParams> context,
-        [Description("The run id returned by tot_start_run (run_ + 32 hex digits).")] string runId,
+        [Description(RunArgumentDescriptions.RunId)] string runId,
         CancellationToken cancellationToken = default)
     {
         var run = await commands.CancelAsync(runId, Caller.Owner(context), cancellationToken);
